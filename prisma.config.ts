@@ -1,0 +1,8 @@
+import { defineConfig } from "prisma/config";
+
+// process.env rather than env(): `prisma generate` must work with no database configured.
+export default defineConfig({
+  schema: "prisma/schema.prisma",
+  migrations: { path: "prisma/migrations" },
+  datasource: { url: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/mlts" },
+});
