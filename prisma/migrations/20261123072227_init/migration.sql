@@ -4,9 +4,6 @@ CREATE TYPE "Role" AS ENUM ('user', 'admin');
 -- CreateEnum
 CREATE TYPE "TaskStatus" AS ENUM ('queued', 'running', 'succeeded', 'failed', 'cancelled');
 
--- CreateEnum
-CREATE TYPE "TaskType" AS ENUM ('train', 'predict', 'batch-predict', 'drift-check');
-
 -- CreateTable
 CREATE TABLE "User" (
     "id" UUID NOT NULL,
@@ -22,7 +19,7 @@ CREATE TABLE "User" (
 CREATE TABLE "Task" (
     "id" UUID NOT NULL,
     "ownerId" UUID NOT NULL,
-    "type" "TaskType" NOT NULL,
+    "type" TEXT NOT NULL,
     "status" "TaskStatus" NOT NULL DEFAULT 'queued',
     "priority" INTEGER NOT NULL DEFAULT 5,
     "payload" JSONB NOT NULL,
@@ -77,7 +74,7 @@ CREATE TABLE "Schedule" (
     "name" TEXT NOT NULL,
     "cron" TEXT,
     "everyMs" INTEGER,
-    "taskType" "TaskType" NOT NULL,
+    "taskType" TEXT NOT NULL,
     "payload" JSONB NOT NULL,
     "priority" INTEGER NOT NULL DEFAULT 5,
     "enabled" BOOLEAN NOT NULL DEFAULT true,
