@@ -1,0 +1,71 @@
+// The pack's policies, in one list shared by the CrossGuard entry (../index.ts) and the offline check.
+import type { Policies } from "@pulumi/policy";
+import { awsAnyResourceRequireTags } from "./aws-any-resource-require-tags.ts";
+import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
+import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
+import { awsEcrRepositoryRequireScanOnPush } from "./aws-ecr-repository-require-scan-on-push.ts";
+import { awsEksClusterDisallowPublicEndpointOpenToWorld } from "./aws-eks-cluster-disallow-public-endpoint-open-to-world.ts";
+import { awsEksClusterRequireControlPlaneLogs } from "./aws-eks-cluster-require-control-plane-logs.ts";
+import { awsEksClusterRequirePrivateEndpoint } from "./aws-eks-cluster-require-private-endpoint.ts";
+import { awsEksClusterRequireSecretsEncryption } from "./aws-eks-cluster-require-secrets-encryption.ts";
+import { awsElasticacheReplicationGroupDisallowUnencryptedStorage } from "./aws-elasticache-replicationgroup-disallow-unencrypted-storage.ts";
+import { awsElasticacheReplicationGroupDisallowUnencryptedTransit } from "./aws-elasticache-replicationgroup-disallow-unencrypted-transit.ts";
+import { awsElasticacheReplicationGroupRequireAuth } from "./aws-elasticache-replicationgroup-require-auth.ts";
+import { awsRdsInstanceDisallowPublicAccess } from "./aws-rds-instance-disallow-public-access.ts";
+import { awsRdsInstanceDisallowUnencryptedStorage } from "./aws-rds-instance-disallow-unencrypted-storage.ts";
+import { awsRdsInstanceRequireBackupRetention } from "./aws-rds-instance-require-backup-retention.ts";
+import { awsRdsInstanceRequireDeletionProtection } from "./aws-rds-instance-require-deletion-protection.ts";
+import { awsRdsInstanceRequireMultiAz } from "./aws-rds-instance-require-multi-az.ts";
+import { awsS3BucketDisallowPublicAccess } from "./aws-s3-bucket-disallow-public-access.ts";
+import { awsS3BucketDisallowUnencryptedStorage } from "./aws-s3-bucket-disallow-unencrypted-storage.ts";
+import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-apps-deployment-require-minimum-replicas.ts";
+import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
+import { kubernetesAppsDeploymentRequirePodDisruptionBudget } from "./kubernetes-apps-deployment-require-poddisruptionbudget.ts";
+import { kubernetesChaosMeshResourceDisallowOutsideStaging } from "./kubernetes-chaosmesh-resource-disallow-outside-staging.ts";
+import { kubernetesCorePodDisallowLatestTag } from "./kubernetes-core-pod-disallow-latest-tag.ts";
+import { kubernetesCorePodDisallowPrivilegeEscalation } from "./kubernetes-core-pod-disallow-privilege-escalation.ts";
+import { kubernetesCorePodDisallowRootUser } from "./kubernetes-core-pod-disallow-root-user.ts";
+import { kubernetesCorePodDisallowUntrustedRegistries } from "./kubernetes-core-pod-disallow-untrusted-registries.ts";
+import { kubernetesCorePodDisallowWritableRootFilesystem } from "./kubernetes-core-pod-disallow-writable-root-filesystem.ts";
+import { kubernetesCorePodRequireDroppedCapabilities } from "./kubernetes-core-pod-require-dropped-capabilities.ts";
+import { kubernetesCorePodRequireImageDigest } from "./kubernetes-core-pod-require-image-digest.ts";
+import { kubernetesCorePodRequireProbes } from "./kubernetes-core-pod-require-probes.ts";
+import { kubernetesCorePodRequireResourceRequestsAndLimits } from "./kubernetes-core-pod-require-resource-requests-and-limits.ts";
+import { kubernetesIstioPeerAuthenticationRequireStrictMtls } from "./kubernetes-istio-peerauthentication-require-strict-mtls.ts";
+
+export const packName = "mlts-platform";
+
+export const policies: Policies = [
+  awsAnyResourceRequireTags,
+  awsEc2SecurityGroupDisallowPublicDatabasePorts,
+  awsEcrRepositoryDisallowMutableTags,
+  awsEcrRepositoryRequireScanOnPush,
+  awsEksClusterDisallowPublicEndpointOpenToWorld,
+  awsEksClusterRequireControlPlaneLogs,
+  awsEksClusterRequirePrivateEndpoint,
+  awsEksClusterRequireSecretsEncryption,
+  awsElasticacheReplicationGroupDisallowUnencryptedStorage,
+  awsElasticacheReplicationGroupDisallowUnencryptedTransit,
+  awsElasticacheReplicationGroupRequireAuth,
+  awsRdsInstanceDisallowPublicAccess,
+  awsRdsInstanceDisallowUnencryptedStorage,
+  awsRdsInstanceRequireBackupRetention,
+  awsRdsInstanceRequireDeletionProtection,
+  awsRdsInstanceRequireMultiAz,
+  awsS3BucketDisallowPublicAccess,
+  awsS3BucketDisallowUnencryptedStorage,
+  kubernetesAppsDeploymentRequireMinimumReplicas,
+  kubernetesAppsDeploymentRequireNetworkPolicy,
+  kubernetesAppsDeploymentRequirePodDisruptionBudget,
+  kubernetesChaosMeshResourceDisallowOutsideStaging,
+  kubernetesCorePodDisallowLatestTag,
+  kubernetesCorePodDisallowPrivilegeEscalation,
+  kubernetesCorePodDisallowRootUser,
+  kubernetesCorePodDisallowUntrustedRegistries,
+  kubernetesCorePodDisallowWritableRootFilesystem,
+  kubernetesCorePodRequireDroppedCapabilities,
+  kubernetesCorePodRequireImageDigest,
+  kubernetesCorePodRequireProbes,
+  kubernetesCorePodRequireResourceRequestsAndLimits,
+  kubernetesIstioPeerAuthenticationRequireStrictMtls,
+];

@@ -1,0 +1,17 @@
+import { expect, test } from "bun:test";
+import { kubernetesCorePodRequireProbes as policy } from "../../../infra/policy/policies/kubernetes-core-pod-require-probes.ts";
+import { deployment, hardenedContainer } from "../fixtures.ts";
+import { check, resource } from "../harness.ts";
+
+test("passes probed Deployments and unprobed Jobs", async () => {
+  expect(await check(policy, deployment())).toEqual([]);
+  const unprobed = hardenedContainer({ livenessProbe: undefined, readinessProbe: undefined });
+  expect(await check(policy, resource("kubernetes:batch/v1:Job", { spec: { template: { spec: { containers: [unprobed] } } } }))).toEqual([]);
+});
+
+test("rejects a Deployment container without probes", async () => {
+  const container = hardenedContainer({ livenessProbe: undefined, readinessProbe: undefined });
+  expect(await check(policy, deployment({ containers: [container] }))).toEqual([
+    'Deployment "api" container "api": missing livenessProbe and readinessProbe',
+  ]);
+});
