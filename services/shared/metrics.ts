@@ -1,0 +1,73 @@
+// Metric names are a contract: the SLO alerts, dashboards and KEDA triggers in infra/ read them.
+import client from "prom-client";
+import type { Queues } from "./queues.ts";
+
+export const registry = client.register;
+
+export function collectProcessMetrics(): void {
+  client.collectDefaultMetrics({ register: registry });
+}
+
+export const httpRequests = new client.Counter({
+  name: "http_requests_total",
+  help: "HTTP requests by method, route template and status",
+  labelNames: ["method", "route", "status"] as const,
+});
+
+export const httpDuration = new client.Histogram({
+  name: "http_request_duration_seconds",
+  help: "HTTP request duration in seconds by method, route template and status",
+  labelNames: ["method", "route", "status"] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2.5, 5],
+});
+
+export const taskDuration = new client.Histogram({
+  name: "task_duration_seconds",
+  help: "Time a worker spent executing a task, by type",
+  labelNames: ["type"] as const,
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+});
+
+export const taskOutcomes = new client.Counter({
+  name: "tasks_total",
+  help: "Tasks that reached a final state, by type and outcome",
+  labelNames: ["type", "outcome"] as const,
+});
+
+export const inferenceTime = new client.Histogram({
+  name: "model_inference_time_ms",
+  help: "Time to score one input with a model, in milliseconds",
+  labelNames: ["model"] as const,
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 5000],
+});
+
+export const driftScore = new client.Gauge({
+  name: "model_drift_score",
+  help: "Latest drift score (max PSI over features) per model version",
+  labelNames: ["model", "version"] as const,
+});
+
+/**
+ * Queue depth per state, read from Redis at scrape time. Exported by the API only (always running,
+ * even when KEDA scales the worker to zero), so sums over pods do not double count.
+ */
+export function trackQueueDepth(queues: Queues): void {
+  const all = [...Object.values(queues.families), queues.schedules];
+  registry.removeSingleMetric("bullmq_queue_jobs"); // one per process, even when tests build several apps
+  new client.Gauge({
+    name: "bullmq_queue_jobs",
+    help: "BullMQ jobs per queue and state",
+    labelNames: ["queue", "state"] as const,
+    registers: [registry],
+    async collect() {
+      const counts = await Promise.all(
+        all.map((queue) => queue.getJobCounts("waiting", "prioritized", "active", "delayed", "completed", "failed")),
+      ).catch(() => undefined); // Redis away: keep the last values; /health/ready reports the outage
+      if (!counts) return;
+      this.reset();
+      counts.forEach((byState, i) => {
+        for (const [state, count] of Object.entries(byState)) this.set({ queue: all[i]!.name, state }, count);
+      });
+    },
+  });
+}
