@@ -1,0 +1,61 @@
+// The Elysia app, built from its collaborators so tests can make one against their own database
+// and key prefix. main.ts is the process around it.
+import { cors } from "@elysiajs/cors";
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+import type { Config } from "../shared/config.ts";
+import type { Db } from "../shared/db.ts";
+import type { Logger } from "../shared/logger.ts";
+import type { Queues } from "../shared/queues.ts";
+import type { Redis } from "../shared/redis.ts";
+import { authRoutes, authenticated } from "./modules/auth/index.ts";
+import { AuthService } from "./modules/auth/service.ts";
+import { healthRoutes } from "./modules/health/index.ts";
+import { modelRoutes } from "./modules/models/index.ts";
+import { ModelService } from "./modules/models/service.ts";
+import { scheduleRoutes } from "./modules/schedules/index.ts";
+import { ScheduleService } from "./modules/schedules/service.ts";
+import type { TaskEvents } from "./modules/tasks/events.ts";
+import { taskRoutes } from "./modules/tasks/index.ts";
+import { TaskService } from "./modules/tasks/service.ts";
+import { errors } from "./plugins/errors.ts";
+import { httpMetrics } from "./plugins/http-metrics.ts";
+import { RateLimiter, rateLimit } from "./plugins/rate-limit.ts";
+import { securityHeaders } from "./plugins/security-headers.ts";
+
+export interface ApiDeps {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  events: TaskEvents;
+  logger: Logger;
+  limiter: RateLimiter;
+}
+
+export function createApp({ config, db, redis, queues, events, logger, limiter }: ApiDeps) {
+  const auth = authenticated({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
+  const limits = rateLimit(limiter, config.trustProxy);
+  return new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
+    .use(errors(logger))
+    .use(securityHeaders)
+    .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))
+    .use(httpMetrics)
+    .use(
+      openapi({
+        path: "/openapi",
+        documentation: {
+          info: { title: "ml-task-scheduler API", version: "1.0.0", description: "Submit ML tasks and read their results." },
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+        },
+      }),
+    )
+    .use(healthRoutes(db, redis))
+    .use(limits)
+    .use(authRoutes(new AuthService(db), { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds }, limits))
+    .use(taskRoutes(new TaskService(db, queues, events), auth, limits))
+    .use(modelRoutes(new ModelService(db), auth))
+    .use(scheduleRoutes(new ScheduleService(db, queues), auth));
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,33 @@
+import type { Db } from "../../../shared/db.ts";
+import { isUniqueViolation } from "../../../shared/db.ts";
+import { conflict, unauthorized } from "../../plugins/errors.ts";
+
+// Verifying against this hash when the email is unknown keeps login time the same either way,
+// so response times do not reveal which emails have accounts.
+const UNKNOWN_USER_HASH = await Bun.password.hash("not-a-real-password");
+
+export class AuthService {
+  constructor(private readonly db: Db) {}
+
+  async register(email: string, password: string): Promise<{ id: string; email: string }> {
+    const passwordHash = await Bun.password.hash(password); // argon2id
+    try {
+      const user = await this.db.user.create({
+        data: { id: Bun.randomUUIDv7(), email: email.toLowerCase(), passwordHash },
+        select: { id: true, email: true },
+      });
+      return user;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict("an account with this email already exists");
+      throw error;
+    }
+  }
+
+  /** The user's id and role when the credentials match; 401 otherwise. */
+  async verify(email: string, password: string): Promise<{ id: string; role: string }> {
+    const user = await this.db.user.findUnique({ where: { email: email.toLowerCase() } });
+    const valid = await Bun.password.verify(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+    if (!user || !valid) throw unauthorized("wrong email or password");
+    return { id: user.id, role: user.role };
+  }
+}

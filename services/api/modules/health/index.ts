@@ -1,0 +1,22 @@
+import { Elysia } from "elysia";
+import type { Db } from "../../../shared/db.ts";
+import type { Redis } from "../../../shared/redis.ts";
+
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
+
+/** Liveness has no dependencies (a restart would not fix them); readiness checks both stores. */
+export const healthRoutes = (db: Db, redis: Redis) =>
+  new Elysia({ prefix: "/health", detail: { tags: ["operations"] } })
+    .get("", () => ({ status: "ok" }), { detail: { summary: "Liveness" } })
+    .get(
+      "/ready",
+      async ({ set }) => {
+        const [postgres, redisCheck] = await Promise.allSettled([within(db.$queryRaw`SELECT 1`, 1_000), within(redis.ping(), 1_000)]);
+        const checks = { postgres: postgres.status === "fulfilled" ? "up" : "down", redis: redisCheck.status === "fulfilled" ? "up" : "down" };
+        const ready = checks.postgres === "up" && checks.redis === "up";
+        if (!ready) set.status = 503;
+        return { status: ready ? "ready" : "unavailable", checks };
+      },
+      { detail: { summary: "Readiness: PostgreSQL and Redis reachable" } },
+    );

@@ -1,0 +1,161 @@
+import type { TSchema } from "@sinclair/typebox";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
+import type { Db, Task } from "../../../shared/db.ts";
+import { isUniqueViolation } from "../../../shared/db.ts";
+import { enqueueTasks, queueOf, type Queues, type TaskType } from "../../../shared/queues.ts";
+import { conflict, notFound, unavailable, unprocessable } from "../../plugins/errors.ts";
+import type { TaskEvents } from "./events.ts";
+import { FINAL_STATUSES, payloadSchemas, type Submission } from "./model.ts";
+
+const payloadCheckers = Object.fromEntries(
+  Object.entries(payloadSchemas).map(([type, schema]) => [type, TypeCompiler.Compile<TSchema>(schema)]),
+) as Record<TaskType, TypeCheck<TSchema>>;
+
+/** Fields of a task shown in lists (no payload or result: those can be large). */
+const summary = {
+  id: true, type: true, status: true, priority: true, attempts: true, error: true, scheduleId: true,
+  createdAt: true, startedAt: true, finishedAt: true, queuedMs: true, durationMs: true,
+} as const;
+
+/** Throws 422 naming the first problem of a submission's payload (`where` prefixes the path). */
+export function checkPayload(submission: Submission, where = ""): void {
+  const checker = payloadCheckers[submission.type];
+  const first = checker.Errors(submission.payload).First();
+  if (first) {
+    const path = `${where}/payload${first.path}`;
+    throw unprocessable(`${path}: ${first.message}`, [{ path, message: first.message }]);
+  }
+}
+
+export interface ListQuery {
+  status?: string;
+  type?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export class TaskService {
+  constructor(
+    private readonly db: Db,
+    private readonly queues: Queues,
+    private readonly events: TaskEvents,
+  ) {}
+
+  /** Persists then enqueues a task. The same idempotency key returns the first task, unchanged. */
+  async submit(ownerId: string, submission: Submission, idempotencyKey?: string): Promise<{ task: Task; replayed: boolean }> {
+    checkPayload(submission);
+    if (idempotencyKey) {
+      const existing = await this.byIdempotencyKey(ownerId, idempotencyKey);
+      if (existing) return { task: existing, replayed: true };
+    }
+    let task: Task;
+    try {
+      task = await this.db.task.create({ data: this.newTask(ownerId, submission, idempotencyKey) });
+    } catch (error) {
+      if (!idempotencyKey || !isUniqueViolation(error)) throw error;
+      // A concurrent request with the same key won the race: answer with its task.
+      const winner = await this.byIdempotencyKey(ownerId, idempotencyKey);
+      if (!winner) throw error;
+      return { task: winner, replayed: true };
+    }
+    await this.enqueueOrWithdraw([task]);
+    return { task, replayed: false };
+  }
+
+  /** All or nothing: every submission is checked before any is stored. */
+  async submitBatch(ownerId: string, submissions: Submission[]): Promise<{ id: string; status: string }[]> {
+    submissions.forEach((submission, i) => checkPayload(submission, `/tasks/${i}`));
+    const data = submissions.map((submission) => this.newTask(ownerId, submission));
+    await this.db.task.createMany({ data });
+    await this.enqueueOrWithdraw(data.map((task) => ({ id: task.id, type: task.type, priority: task.priority })));
+    return data.map((task) => ({ id: task.id, status: "queued" }));
+  }
+
+  async get(ownerId: string, id: string): Promise<Task> {
+    const task = await this.db.task.findFirst({ where: { id, ownerId } });
+    if (!task) throw notFound("task");
+    return task;
+  }
+
+  /** Newest first. Ids are UUIDv7, so "older than the cursor" is `id < cursor`. */
+  async list(ownerId: string, { status, type, limit = 20, cursor }: ListQuery) {
+    const rows = await this.db.task.findMany({
+      where: {
+        ownerId,
+        ...(status && { status: status as Task["status"] }),
+        ...(type && { type }),
+        ...(cursor && { id: { lt: cursor } }),
+      },
+      orderBy: { id: "desc" },
+      take: limit + 1,
+      select: summary,
+    });
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+  }
+
+  /** Cancels a queued or running task; a running one's result is discarded when it ends. */
+  async cancel(ownerId: string, id: string): Promise<Task> {
+    const task = await this.get(ownerId, id);
+    const { count } = await this.db.task.updateMany({
+      where: { id, status: { in: ["queued", "running"] } },
+      data: { status: "cancelled", finishedAt: new Date() },
+    });
+    if (count === 0) throw conflict(`task is already ${task.status}`);
+    // A waiting job is removed; an active one is locked by its worker and finishes harmlessly.
+    await this.queues.families[queueOf[task.type as TaskType]].remove(id).catch(() => 0);
+    this.events.notify(id);
+    return this.get(ownerId, id);
+  }
+
+  /** The task once it is final or `seconds` have passed. */
+  async wait(ownerId: string, id: string, seconds: number): Promise<Task> {
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      const changed = this.events.next(id, Math.min(2_000, Math.max(0, deadline - Date.now())));
+      const task = await this.get(ownerId, id);
+      if (FINAL_STATUSES.has(task.status) || Date.now() >= deadline) return task;
+      await changed;
+    }
+  }
+
+  /** Every state the task passes through until it is final (for server-sent events). */
+  async *follow(ownerId: string, id: string, maxSeconds = 600): AsyncGenerator<Task> {
+    const deadline = Date.now() + maxSeconds * 1000;
+    let last = "";
+    while (Date.now() < deadline) {
+      const changed = this.events.next(id, 5_000);
+      const task = await this.get(ownerId, id);
+      const state = `${task.status}:${task.attempts}`;
+      if (state !== last) yield task;
+      last = state;
+      if (FINAL_STATUSES.has(task.status)) return;
+      await changed;
+    }
+  }
+
+  private byIdempotencyKey(ownerId: string, idempotencyKey: string) {
+    return this.db.task.findUnique({ where: { ownerId_idempotencyKey: { ownerId, idempotencyKey } } });
+  }
+
+  private newTask(ownerId: string, submission: Submission, idempotencyKey?: string) {
+    return {
+      id: Bun.randomUUIDv7(),
+      ownerId,
+      type: submission.type,
+      priority: submission.priority ?? 5,
+      payload: submission.payload,
+      idempotencyKey: idempotencyKey ?? null,
+    };
+  }
+
+  /** A task that cannot be queued is not accepted: its row is removed and the client gets 503. */
+  private async enqueueOrWithdraw(tasks: { id: string; type: string; priority: number }[]): Promise<void> {
+    try {
+      await enqueueTasks(this.queues, tasks);
+    } catch {
+      await this.db.task.deleteMany({ where: { id: { in: tasks.map((task) => task.id) }, status: "queued" } });
+      throw unavailable("the task queue is unavailable; nothing was accepted, retry shortly");
+    }
+  }
+}

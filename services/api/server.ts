@@ -1,0 +1,41 @@
+// Builds the API's collaborators from config, serves the app, and takes it all down again.
+import { collectProcessMetrics, trackQueueDepth } from "../shared/metrics.ts";
+import type { Config } from "../shared/config.ts";
+import { createDb } from "../shared/db.ts";
+import { createLogger, type Logger } from "../shared/logger.ts";
+import { createQueues } from "../shared/queues.ts";
+import { createFailFastRedis } from "../shared/redis.ts";
+import { createApp } from "./app.ts";
+import { TaskEvents } from "./modules/tasks/events.ts";
+import { RateLimiter } from "./plugins/rate-limit.ts";
+
+export interface ApiServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: Config, logger: Logger = createLogger("api", config.logLevel)): Promise<ApiServer> {
+  const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
+  const redis = createFailFastRedis(config.redisUrl);
+  redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
+  const queues = createQueues(redis, config.queuePrefix);
+  const events = new TaskEvents(config.redisUrl, config.queuePrefix);
+  const limiter = new RateLimiter(config.rateLimits);
+  collectProcessMetrics();
+  trackQueueDepth(queues);
+
+  const app = createApp({ config, db, redis, queues, events, logger, limiter }).listen({ port: config.port, hostname: "0.0.0.0" });
+  const url = `http://127.0.0.1:${app.server!.port}`;
+  logger.info("api listening", { url });
+
+  return {
+    url,
+    async stop() {
+      await app.stop(); // stops accepting, lets in-flight requests finish
+      limiter.close();
+      await Promise.allSettled([events.close(), queues.close()]);
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
