@@ -1,0 +1,46 @@
+import type { BatchPredictPayload, PredictPayload } from "../../api/modules/tasks/model.ts";
+import type { Prisma } from "../../shared/db.ts";
+import { inferenceTime } from "../../shared/metrics.ts";
+import { MlInputError, predict as score, type Row } from "../../shared/ml/index.ts";
+import { TaskInputError } from "../errors.ts";
+import { fitted, loadModel } from "./models.ts";
+import type { Processor, ProcessorContext } from "./types.ts";
+
+/** Scores every input, recording inference time, and keeps the inputs for drift checks. */
+async function scoreAll(name: string, version: number | undefined, inputs: Row[], { db }: ProcessorContext) {
+  const model = await loadModel(db, name, version);
+  const parameters = fitted(model);
+  const started = performance.now();
+  const predictions = inputs.map((input, i) => {
+    try {
+      return score(parameters, input);
+    } catch (error) {
+      if (error instanceof MlInputError) throw new TaskInputError(inputs.length > 1 ? `inputs[${i}]: ${error.message}` : error.message);
+      throw error;
+    }
+  });
+  const inferenceMs = performance.now() - started;
+  inferenceTime.observe({ model: name }, inferenceMs / inputs.length);
+  return {
+    model,
+    predictions,
+    inferenceMs,
+    save: async (tx: Prisma.TransactionClient) => {
+      await tx.prediction.createMany({
+        data: inputs.map((input, i) => ({ modelId: model.id, input, score: predictions[i]!.score })),
+      });
+    },
+  };
+}
+
+export const predict: Processor = async (payload, context) => {
+  const { model: name, version, input } = payload as PredictPayload;
+  const { model, predictions, inferenceMs, save } = await scoreAll(name, version, [input], context);
+  return { result: { ...predictions[0]!, model: name, version: model.version, inferenceMs }, save };
+};
+
+export const batchPredict: Processor = async (payload, context) => {
+  const { model: name, version, inputs } = payload as BatchPredictPayload;
+  const { model, predictions, inferenceMs, save } = await scoreAll(name, version, inputs, context);
+  return { result: { model: name, version: model.version, predictions: predictions.map((p) => ({ ...p })), inferenceMs }, save };
+};

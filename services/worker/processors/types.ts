@@ -1,0 +1,17 @@
+import type { Db, Prisma } from "../../shared/db.ts";
+
+export type Json = Prisma.InputJsonObject;
+
+/** What a processor hands back: the task's result, and the rows to write with its final status. */
+export interface Outcome {
+  result: Json;
+  /** Runs in the transaction that marks the task succeeded; its fields are merged into the result. */
+  save?: (tx: Prisma.TransactionClient) => Promise<Json | void>;
+}
+
+export interface ProcessorContext {
+  db: Db;
+  taskId: string;
+}
+
+export type Processor = (payload: unknown, context: ProcessorContext) => Promise<Outcome>;

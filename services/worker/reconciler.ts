@@ -1,0 +1,55 @@
+// PostgreSQL is the record of accepted work; Redis only carries it. If Redis loses jobs (flush,
+// restart without persistence), this puts every unfinished task back on its queue, and every
+// enabled schedule back into BullMQ. Re-adding is safe: the job id is the task id.
+import type { Db } from "../shared/db.ts";
+import { enqueueTasks, queueOf, type Queues, type TaskType } from "../shared/queues.ts";
+import type { Redis } from "../shared/redis.ts";
+import { applySchedule } from "../shared/schedules.ts";
+
+const PAGE = 1_000;
+
+export interface ReconcileResult {
+  tasks: number;
+  schedules: number;
+}
+
+/**
+ * Tasks younger than `graceMs` are left alone: the API may still be between its insert and its
+ * enqueue (and withdraws the row if the enqueue fails).
+ */
+export async function reconcileOrphanedTasks(db: Db, redis: Redis, queues: Queues, prefix: string, graceMs = 10_000): Promise<number> {
+  const before = new Date(Date.now() - graceMs);
+  let cursor: string | undefined;
+  let requeued = 0;
+  for (;;) {
+    const page = await db.task.findMany({
+      where: { status: { in: ["queued", "running"] }, createdAt: { lt: before }, ...(cursor && { id: { gt: cursor } }) },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      select: { id: true, type: true, priority: true },
+    });
+    if (page.length === 0) return requeued;
+    cursor = page.at(-1)!.id;
+    const pipeline = redis.pipeline();
+    for (const task of page) pipeline.exists(`${prefix}:${queueOf[task.type as TaskType]}:${task.id}`);
+    const exists = (await pipeline.exec()) ?? [];
+    const missing = page.filter((_, i) => exists[i]?.[1] === 0);
+    if (missing.length > 0) await enqueueTasks(queues, missing);
+    requeued += missing.length;
+  }
+}
+
+export async function reconcileSchedules(db: Db, queues: Queues): Promise<number> {
+  const schedules = await db.schedule.findMany({ where: { enabled: true } });
+  let restored = 0;
+  for (const schedule of schedules) {
+    if (await queues.schedules.getJobScheduler(schedule.id)) continue;
+    await applySchedule(queues.schedules, schedule);
+    restored += 1;
+  }
+  return restored;
+}
+
+export async function reconcile(db: Db, redis: Redis, queues: Queues, prefix: string): Promise<ReconcileResult> {
+  return { tasks: await reconcileOrphanedTasks(db, redis, queues, prefix), schedules: await reconcileSchedules(db, queues) };
+}

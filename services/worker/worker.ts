@@ -1,0 +1,89 @@
+// The worker process's parts: one BullMQ Worker per queue, the reconciler on a timer, and a small
+// HTTP server for Kubernetes probes and Prometheus. main.ts is the process around it.
+import { Worker } from "bullmq";
+import type { Config } from "../shared/config.ts";
+import { createDb } from "../shared/db.ts";
+import { createLogger, errorMessage, type Logger } from "../shared/logger.ts";
+import { collectProcessMetrics, registry } from "../shared/metrics.ts";
+import { createQueues, FAMILY_QUEUES, SCHEDULES_QUEUE } from "../shared/queues.ts";
+import { createFailFastRedis, createWorkerRedis } from "../shared/redis.ts";
+import { markFailed, taskRunner } from "./lifecycle.ts";
+import { reconcile } from "./reconciler.ts";
+import { scheduleFirer } from "./schedules.ts";
+
+export interface WorkerProcess {
+  url: string;
+  /** Runs the reconciler now (it also runs on start and every RECONCILE_INTERVAL_MS). */
+  reconcile(): Promise<{ tasks: number; schedules: number }>;
+  /** Stops taking jobs, lets the active ones finish, then closes every connection. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, logger: Logger = createLogger("worker", config.logLevel)): Promise<WorkerProcess> {
+  const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
+  const redis = createFailFastRedis(config.redisUrl);
+  redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
+  const queues = createQueues(redis, config.queuePrefix);
+  const connection = createWorkerRedis(config.redisUrl);
+  connection.on("error", () => {}); // the workers' own error events report it
+  collectProcessMetrics();
+
+  const options = { connection, prefix: config.queuePrefix, concurrency: config.workerConcurrency, maxStalledCount: 2 };
+  const runTask = taskRunner(db, logger);
+  const workers = [
+    ...FAMILY_QUEUES.map((name) => new Worker(name, runTask, options)),
+    new Worker(SCHEDULES_QUEUE, scheduleFirer(db, queues), { ...options, concurrency: 1 }),
+  ];
+  for (const worker of workers) {
+    worker.on("error", (error) => logger.warn("worker error", { queue: worker.name, error: error.message }));
+    worker.on("failed", (job, error) => {
+      // BullMQ fails a job that stalled too often without calling the processor: record it.
+      if (job && worker.name !== SCHEDULES_QUEUE && /stalled/i.test(error.message)) {
+        markFailed(db, job.id!, error.message).catch((e) => logger.warn("could not record failure", { error: errorMessage(e) }));
+      }
+    });
+  }
+
+  const runReconcile = async () => {
+    const restored = await reconcile(db, redis, queues, config.queuePrefix);
+    if (restored.tasks || restored.schedules) logger.info("reconciled", { ...restored });
+    return restored;
+  };
+  const safeReconcile = () => runReconcile().catch((error) => logger.warn("reconcile failed", { error: errorMessage(error) }));
+  void safeReconcile();
+  const timer = setInterval(safeReconcile, config.reconcileIntervalMs);
+  // After an outage Redis may have lost jobs: look again as soon as it is back.
+  redis.on("ready", safeReconcile);
+
+  let stopping = false;
+  const server = Bun.serve({
+    port: config.workerPort,
+    hostname: "0.0.0.0",
+    async fetch(request) {
+      const { pathname } = new URL(request.url);
+      if (pathname === "/health") {
+        return Response.json({ status: stopping ? "stopping" : "ok" }, { status: stopping ? 503 : 200 });
+      }
+      if (pathname === "/metrics") {
+        return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+      }
+      return Response.json({ error: { code: "not_found", message: "no such route" } }, { status: 404 });
+    },
+  });
+  logger.info("worker started", { queues: workers.map((w) => w.name), concurrency: config.workerConcurrency, port: server.port });
+
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    reconcile: runReconcile,
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await Promise.all(workers.map((worker) => worker.close()));
+      await server.stop();
+      await queues.close();
+      redis.disconnect();
+      connection.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
