@@ -1,0 +1,131 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { DatabaseConfig, RedisConfig } from "./config.ts";
+import { rotatingKey } from "./kms.ts";
+import type { Network } from "./network.ts";
+
+export interface DataArgs {
+  network: Network;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+}
+
+const DB_NAME = "mlts";
+const DB_USER = "mlts";
+const POSTGRES_PORT = 5432;
+const REDIS_PORT = 6379;
+
+/**
+ * PostgreSQL and Redis for the services: private (reachable only from inside the VPC), encrypted at
+ * rest with our key and in transit (TLS enforced), backed up. Their credentials are generated here
+ * and handed to the cluster through one Secrets Manager secret holding the services' env vars.
+ */
+export class Data extends pulumi.ComponentResource {
+  readonly databaseEndpoint: pulumi.Output<string>;
+  readonly redisEndpoint: pulumi.Output<string>;
+  /** Secrets Manager secret with DATABASE_URL, REDIS_URL and JWT_SECRET as JSON keys. */
+  readonly appSecretArn: pulumi.Output<string>;
+  /** The key that encrypts the secret: readers need kms:Decrypt on it. */
+  readonly keyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlts:data:Data", name, {}, opts);
+    const parent = { parent: this };
+    const key = rotatingKey(`${name}-data`, `RDS, ElastiCache and app secrets for ${name}`, parent);
+    const privateOnly = (service: string, port: number) => new aws.ec2.SecurityGroup(`${name}-${service}`, {
+      vpcId: args.network.vpcId,
+      description: `${service} from inside the VPC only`,
+      ingress: [{ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [args.network.cidrBlock], description: "VPC" }],
+      egress: [],
+    }, parent);
+
+    // PostgreSQL
+    const dbPassword = new random.RandomPassword(`${name}-postgres`, { length: 40, special: false }, parent);
+    const dbParameters = new aws.rds.ParameterGroup(`${name}-postgres`, {
+      family: `postgres${args.database.engineVersion.split(".")[0]}`,
+      parameters: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: "1000" },
+      ],
+    }, parent);
+    const db = new aws.rds.Instance(`${name}-postgres`, {
+      engine: "postgres",
+      engineVersion: args.database.engineVersion,
+      instanceClass: args.database.instanceClass,
+      allocatedStorage: args.database.allocatedStorageGiB,
+      maxAllocatedStorage: args.database.maxAllocatedStorageGiB,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      dbName: DB_NAME,
+      username: DB_USER,
+      password: dbPassword.result,
+      port: POSTGRES_PORT,
+      dbSubnetGroupName: new aws.rds.SubnetGroup(`${name}-postgres`, { subnetIds: args.network.privateSubnetIds }, parent).name,
+      vpcSecurityGroupIds: [privateOnly("postgres", POSTGRES_PORT).id],
+      parameterGroupName: dbParameters.name,
+      publiclyAccessible: false,
+      multiAz: args.database.multiAz,
+      backupRetentionPeriod: args.database.backupRetentionDays,
+      deletionProtection: args.database.deletionProtection,
+      skipFinalSnapshot: args.database.skipFinalSnapshot,
+      finalSnapshotIdentifier: args.database.skipFinalSnapshot ? undefined : `${name}-postgres-final`,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+    }, parent);
+
+    // Redis for BullMQ: evicting keys would silently drop jobs, so memory pressure must fail writes instead.
+    const redisParameters = new aws.elasticache.ParameterGroup(`${name}-redis`, {
+      family: `redis${args.redis.engineVersion.split(".")[0]}`,
+      parameters: [{ name: "maxmemory-policy", value: "noeviction" }],
+    }, parent);
+    const redisToken = new random.RandomPassword(`${name}-redis`, { length: 64, special: false }, parent);
+    const replicated = args.redis.replicas > 0;
+    // No AOF: ElastiCache supports it only on Redis < 2.8.22. Durability comes from Multi-AZ replicas,
+    // daily snapshots and the worker's reconciler, which re-enqueues queued tasks Redis lost.
+    const redis = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
+      description: `BullMQ queues for ${name}`,
+      engine: "redis",
+      engineVersion: args.redis.engineVersion,
+      nodeType: args.redis.nodeType,
+      port: REDIS_PORT,
+      numCacheClusters: 1 + args.redis.replicas,
+      automaticFailoverEnabled: replicated,
+      multiAzEnabled: replicated,
+      parameterGroupName: redisParameters.name,
+      subnetGroupName: new aws.elasticache.SubnetGroup(`${name}-redis`, { subnetIds: args.network.privateSubnetIds }, parent).name,
+      securityGroupIds: [privateOnly("redis", REDIS_PORT).id],
+      atRestEncryptionEnabled: true,
+      kmsKeyId: key.arn,
+      transitEncryptionEnabled: true,
+      authToken: redisToken.result,
+      snapshotRetentionLimit: args.redis.snapshotRetentionDays,
+      autoMinorVersionUpgrade: true,
+    }, parent);
+
+    // The services' secrets, as the env vars they read.
+    const jwtSecret = new random.RandomPassword(`${name}-jwt`, { length: 64, special: false }, parent);
+    const secret = new aws.secretsmanager.Secret(`${name}-app`, {
+      description: `DATABASE_URL, REDIS_URL and JWT_SECRET for ${name}`,
+      kmsKeyId: key.arn,
+      recoveryWindowInDays: 7,
+    }, parent);
+    new aws.secretsmanager.SecretVersion(`${name}-app`, {
+      secretId: secret.id,
+      secretString: pulumi.jsonStringify({
+        // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
+        DATABASE_URL: pulumi.interpolate`postgresql://${DB_USER}:${dbPassword.result}@${db.address}:${POSTGRES_PORT}/${DB_NAME}?sslmode=verify-full`,
+        REDIS_URL: pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`,
+        JWT_SECRET: jwtSecret.result,
+      }),
+    }, parent);
+
+    this.databaseEndpoint = pulumi.interpolate`${db.address}:${POSTGRES_PORT}`;
+    this.redisEndpoint = pulumi.interpolate`${redis.primaryEndpointAddress}:${REDIS_PORT}`;
+    this.appSecretArn = secret.arn;
+    this.keyArn = key.arn;
+    this.registerOutputs({ databaseEndpoint: this.databaseEndpoint, redisEndpoint: this.redisEndpoint, appSecretArn: this.appSecretArn });
+  }
+}

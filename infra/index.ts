@@ -1,0 +1,43 @@
+import { Application } from "./application.ts";
+import { Cluster } from "./cluster.ts";
+import { loadConfig } from "./config.ts";
+import { Data } from "./data.ts";
+import { Network } from "./network.ts";
+import { Images } from "./registry.ts";
+import { SecretsOperator } from "./secrets.ts";
+
+/**
+ * The Pulumi program: read the stack config, compose the components, return the stack outputs.
+ * A default-exported function (the engine calls it) rather than top-level code, so that
+ * infra/simulate.ts can run the same program once per stack under mocks.
+ */
+export default async function program() {
+  const config = loadConfig();
+  const network = new Network(config.name, { ...config.network, clusterName: config.name });
+  const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network });
+  const data = new Data(config.name, { network, database: config.database, redis: config.redis });
+  const images = new Images(config.name, { ...config.images, architecture: config.cluster.architecture });
+  // Add-ons (infra/addons/*) take { provider: cluster.provider } and are composed here.
+  const secretsOperator = new SecretsOperator("external-secrets", { provider: cluster.provider });
+  const app = new Application(config.name, {
+    ...config.app,
+    cluster,
+    secretsOperator,
+    apiImage: images.apiImage,
+    workerImage: images.workerImage,
+    appSecretArn: data.appSecretArn,
+    appSecretKeyArn: data.keyArn,
+    vpcCidr: network.cidrBlock,
+  });
+
+  return {
+    apiUrl: app.apiUrl,
+    apiImage: images.apiImage,
+    workerImage: images.workerImage,
+    clusterName: cluster.name,
+    kubeconfig: cluster.kubeconfig,
+    databaseEndpoint: data.databaseEndpoint,
+    redisEndpoint: data.redisEndpoint,
+    namespace: app.namespace,
+  };
+}
