@@ -1,16 +1,10 @@
 // The API process: config from the environment, serve, and drain on SIGTERM/SIGINT.
 import { loadConfigOrExit } from "../shared/config.ts";
 import { createLogger } from "../shared/logger.ts";
+import { stopOnSignal } from "../shared/shutdown.ts";
 import { startApi } from "./server.ts";
 
 const config = loadConfigOrExit();
 const logger = createLogger("api", config.logLevel);
 const server = await startApi(config, logger);
-
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, async () => {
-    logger.info("shutting down", { signal });
-    await server.stop();
-    process.exit(0);
-  });
-}
+stopOnSignal(logger, server.stop);

@@ -95,8 +95,8 @@ export function loadConfig(env: Env = process.env): Config {
 
   return {
     env: mode,
-    port: int(env, "PORT", 3000, 1),
-    workerPort: int(env, "WORKER_PORT", 3001, 1),
+    port: int(env, "PORT", 3000),
+    workerPort: int(env, "WORKER_PORT", 3001),
     databaseUrl: url(env, "DATABASE_URL", ["postgresql:", "postgres:"], local("postgresql://postgres@127.0.0.1:5432/mlts")),
     dbPoolSize: int(env, "DB_POOL_SIZE", 10, 1),
     redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"], local("redis://127.0.0.1:6379")),

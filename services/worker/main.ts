@@ -2,17 +2,10 @@
 // finish; anything cut short by a hard kill is recovered as a stalled job by another worker).
 import { loadConfigOrExit } from "../shared/config.ts";
 import { createLogger } from "../shared/logger.ts";
+import { stopOnSignal } from "../shared/shutdown.ts";
 import { startWorker } from "./worker.ts";
 
 const config = loadConfigOrExit();
 const logger = createLogger("worker", config.logLevel);
 const worker = await startWorker(config, logger);
-
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, async () => {
-    logger.info("draining", { signal });
-    await worker.stop();
-    logger.info("stopped");
-    process.exit(0);
-  });
-}
+stopOnSignal(logger, worker.stop);
