@@ -36,7 +36,8 @@ export interface ApiDeps {
 export function createApp({ config, db, redis, queues, events, logger, limiter }: ApiDeps) {
   const auth = authenticated({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   const limits = rateLimit(limiter, config.trustProxy);
-  return new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
+  // normalize: false — an undeclared field is a 422 naming it, not silently dropped (typos surface).
+  return new Elysia({ normalize: false, serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(errors(logger))
     .use(securityHeaders)
     .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))

@@ -1,0 +1,136 @@
+// A private copy of the system for one test file: its own PostgreSQL database (migrated), its own
+// Redis key prefix, the API and (optionally) the worker on free ports. `stop()` removes all of it.
+import { Redis } from "ioredis";
+import pg from "pg";
+import { startApi, type ApiServer } from "../../services/api/server.ts";
+import { type Config, loadConfig } from "../../services/shared/config.ts";
+import { createDb, type Db } from "../../services/shared/db.ts";
+import { createLogger } from "../../services/shared/logger.ts";
+import { migrate } from "../../services/shared/migrate.ts";
+import { startWorker, type WorkerProcess } from "../../services/worker/worker.ts";
+
+const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
+const REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestStack {
+  config: Config;
+  api: ApiServer;
+  worker?: WorkerProcess;
+  /** Direct access for assertions and for simulating faults. */
+  db: Db;
+  redis: Redis;
+  http<T = any>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Reply<T>>;
+  /** Registers a fresh user and returns its bearer token. */
+  user(): Promise<{ token: string; email: string }>;
+  startWorker(): Promise<WorkerProcess>;
+  stop(): Promise<void>;
+}
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+export function testEnv(name: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    DATABASE_URL: `${POSTGRES}/mlts_test_${name}`,
+    REDIS_URL: REDIS,
+    QUEUE_PREFIX: `test-${name}`,
+    PORT: "0",
+    WORKER_PORT: "0",
+    LOG_LEVEL: "error",
+    RATE_LIMIT_ENABLED: "false",
+    RECONCILE_INTERVAL_MS: "600000",
+    ...env,
+  };
+}
+
+export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const name = unique();
+  const config = loadConfig(testEnv(name, options.env));
+  await migrate(config.databaseUrl);
+  const logger = createLogger("test", "error");
+  const api = await startApi(config, logger);
+  const workers: WorkerProcess[] = [];
+  const db = createDb({ url: config.databaseUrl, logger });
+  const redis = new Redis(REDIS);
+
+  const stack: TestStack = {
+    config,
+    api,
+    db,
+    redis,
+    async http(method, path, { body, token, headers = {} } = {}) {
+      const response = await fetch(api.url + path, {
+        method,
+        headers: {
+          ...(body !== undefined && { "content-type": "application/json" }),
+          ...(token && { authorization: `Bearer ${token}` }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      return { status: response.status, body: parsed as any, headers: response.headers };
+    },
+    async user() {
+      const email = `user-${unique()}@example.com`;
+      const password = "correct-horse-battery";
+      const registered = await stack.http("POST", "/auth/register", { body: { email, password } });
+      if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
+      const login = await stack.http("POST", "/auth/login", { body: { email, password } });
+      return { token: login.body.token, email };
+    },
+    async startWorker() {
+      const worker = await startWorker(config, logger);
+      workers.push(worker);
+      stack.worker = worker;
+      return worker;
+    },
+    async stop() {
+      await Promise.allSettled([api.stop(), ...workers.map((worker) => worker.stop())]);
+      await deleteKeys(redis, `${config.queuePrefix}:*`);
+      redis.disconnect();
+      await db.$disconnect();
+      await dropDatabase(config.databaseUrl);
+    },
+  };
+  if (options.worker) await stack.startWorker();
+  return stack;
+}
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+}
+
+/** Polls `read` until `done` holds or `timeoutMs` passes; returns the last value read. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await Bun.sleep(50);
+    value = await read();
+  }
+  return value;
+}
