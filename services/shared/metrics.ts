@@ -4,7 +4,12 @@ import type { Queues } from "./queues.ts";
 
 export const registry = client.register;
 
+let collectingProcessMetrics = false;
+
+/** Once per process: the API and the worker can share one (tests, `bun dev`), and prom-client throws on a second call. */
 export function collectProcessMetrics(): void {
+  if (collectingProcessMetrics) return;
+  collectingProcessMetrics = true;
   client.collectDefaultMetrics({ register: registry });
 }
 
