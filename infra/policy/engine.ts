@@ -15,6 +15,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
 /** A resource as the program registered it (what `simulateStack` hands over). */
 export interface RegisteredResource {
@@ -32,8 +33,8 @@ export interface RegisteredResource {
 export interface Violation {
   policy: string;
   enforcementLevel: EnforcementLevel;
-  /** The resource the violation is about; absent when it is about the stack as a whole. */
-  resource?: { type: string; name: string; urn: string } | undefined;
+  /** The resource the violation is about; null when it is about the stack as a whole. */
+  resource: { type: string; name: string; urn: string } | null;
   message: string;
 }
 
@@ -79,6 +80,15 @@ function configFor(name: string, config: PolicyPackConfig | undefined) {
 
 function notApplicable(reason?: string): never {
   throw new NotApplicable(reason);
+}
+
+/** Policies see secrets as plain values: the analyzer deserializes without keeping secrets. */
+function revealSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record[specialSigKey] === specialSecretSig) return revealSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, revealSecrets(inner)]));
 }
 
 const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType;
@@ -157,44 +167,42 @@ export function stackArgs(
   };
 }
 
+/** As the engine does, a policy that declares itself not applicable has simply nothing to report. */
+async function unlessNotApplicable(validate: () => void | Promise<void>): Promise<void> {
+  try {
+    await validate();
+  } catch (error) {
+    if (!(error instanceof NotApplicable)) throw error;
+  }
+}
+
 const isStackPolicy = (policy: ResourceValidationPolicy | StackValidationPolicy): policy is StackValidationPolicy =>
   "validateStack" in policy && typeof policy.validateStack === "function";
 
 /** Every violation of every enabled policy: each resource through validateResource, then the stack. */
-export async function analyze(resources: RegisteredResource[], options: AnalyzeOptions): Promise<Violation[]> {
+export async function analyze(registered: RegisteredResource[], options: AnalyzeOptions): Promise<Violation[]> {
   const violations: Violation[] = [];
+  const resources = registered.map((resource) => ({ ...resource, inputs: revealSecrets(resource.inputs) as Record<string, unknown> }));
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const linked = stackResources(resources);
   for (const policy of options.policies) {
     const enforcementLevel = enforcementLevelOf(policy, options);
     if (enforcementLevel === "disabled") continue;
-    const report = (resource: Violation["resource"]) => (message: string) =>
-      violations.push({ policy: policy.name, enforcementLevel, resource, message });
+    const report = (resource: { type: string; name: string; urn: string } | undefined) => (message: string) =>
+      violations.push({ policy: policy.name, enforcementLevel, resource: resource ? { type: resource.type, name: resource.name, urn: resource.urn } : null, message });
     try {
       if (isStackPolicy(policy)) {
-        const byUrnLinked = new Map(linked.map((resource) => [resource.urn, resource]));
-        await policy.validateStack(stackArgs(linked, policy.name, options), (message, urn) => {
-          const resource = urn ? byUrnLinked.get(urn) : undefined;
-          report(resource && { type: resource.type, name: resource.name, urn: resource.urn })(message);
-        });
+        const args = stackArgs(linked, policy.name, options);
+        await unlessNotApplicable(() => policy.validateStack(args, (message, urn) => report(urn ? byUrn.get(urn) : undefined)(message)));
         continue;
       }
       const validations = [policy.validateResource ?? []].flat();
       for (const resource of resources) {
         const args = resourceArgs(resource, policy.name, options, providerOf(resource, byUrn));
-        const reportViolation = report({ type: resource.type, name: resource.name, urn: resource.urn });
-        for (const validate of validations) {
-          try {
-            await validate(args, reportViolation);
-          } catch (error) {
-            if (!(error instanceof NotApplicable)) throw error;
-          }
-        }
+        for (const validate of validations) await unlessNotApplicable(() => validate(args, report(resource)));
       }
     } catch (error) {
-      if (!(error instanceof NotApplicable)) {
-        throw new Error(`policy ${policy.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      }
+      throw new Error(`policy ${policy.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
   return violations;

@@ -6,14 +6,11 @@ import { describe } from "../lib/resources.ts";
 
 interface Config {
   requiredTags: string[];
-  additionalTypes: string[];
 }
 
 const configSchema = {
   properties: {
     requiredTags: stringList("Tag keys every taggable AWS resource must carry.", ["environment", "owner", "cost-center"]),
-    // Components that pass `tags` on to their AWS children; under mocks only the component is seen.
-    additionalTypes: stringList("Non-`aws:` types that take AWS tags.", ["eks:index:Cluster"]),
   },
 };
 
@@ -26,8 +23,10 @@ export const awsAnyResourceRequireTags: ResourceValidationPolicy = {
   severity: "low",
   configSchema,
   validateResource: (args, reportViolation) => {
-    const { requiredTags, additionalTypes } = configOf<Config>(configSchema, args);
-    if (!taggableTypes.has(args.type) && !additionalTypes.includes(args.type)) return;
+    // Components such as eks:index:Cluster are not listed: the AWS resources they create are,
+    // and get the provider's defaultTags like any other.
+    if (!taggableTypes.has(args.type)) return;
+    const { requiredTags } = configOf<Config>(configSchema, args);
     const tags = effectiveTags(args.props, args.provider);
     const missing = requiredTags.filter((key) => !tags[key]);
     if (missing.length > 0) {

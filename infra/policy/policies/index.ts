@@ -1,5 +1,5 @@
 // The pack's policies, in one list shared by the CrossGuard entry (../index.ts) and the offline check.
-import type { Policies } from "@pulumi/policy";
+import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { awsAnyResourceRequireTags } from "./aws-any-resource-require-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
 import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
@@ -34,6 +34,8 @@ import { kubernetesCorePodRequireResourceRequestsAndLimits } from "./kubernetes-
 import { kubernetesIstioPeerAuthenticationRequireStrictMtls } from "./kubernetes-istio-peerauthentication-require-strict-mtls.ts";
 
 export const packName = "mlts-platform";
+/** For policies that declare no level of their own (all of ours do). */
+export const packEnforcementLevel: EnforcementLevel = "advisory";
 
 export const policies: Policies = [
   awsAnyResourceRequireTags,

@@ -11,9 +11,10 @@ test("passes own tags, provider defaultTags (JSON-encoded, as the SDK sends them
   expect(await check(policy, resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {}))).toEqual([]);
 });
 
-test("rejects taggable resources (and the eks component) missing a required tag", async () => {
+test("rejects taggable resources missing a required tag", async () => {
   expect(await check(policy, resource("aws:ec2/vpc:Vpc", { tags: { environment: "dev" } }))).toEqual([
     expect.stringContaining("missing tag(s): owner, cost-center"),
   ]);
-  expect(await check(policy, resource("eks:index:Cluster", {}))).toHaveLength(1);
+  const config = { [policy.name]: { requiredTags: ["team"] } };
+  expect(await check(policy, resource("aws:rds/instance:Instance", { tags }), { config })).toEqual([expect.stringContaining("team")]);
 });
