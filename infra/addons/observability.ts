@@ -1,0 +1,155 @@
+import type { IProbe } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/Probe";
+import type { IPrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
+import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { ALERT_RULE_GROUPS } from "./alert-rules.ts";
+import { customResource } from "./custom-resource.ts";
+import { DASHBOARDS } from "./dashboards/index.ts";
+import { type ChartSource, helmRelease } from "./helm.ts";
+import { JOBS } from "./slo.ts";
+
+const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
+
+export const KUBE_PROMETHEUS_STACK_CHART: ChartSource = {
+  chart: "kube-prometheus-stack",
+  repository: PROMETHEUS_COMMUNITY,
+  version: "87.14.0",
+  namespace: "monitoring",
+};
+
+/** Probes PostgreSQL and Redis (outside the cluster) over TCP, for the database/Redis-down alerts. */
+export const BLACKBOX_EXPORTER_CHART: ChartSource = {
+  chart: "prometheus-blackbox-exporter",
+  repository: PROMETHEUS_COMMUNITY,
+  version: "11.17.2",
+  namespace: KUBE_PROMETHEUS_STACK_CHART.namespace,
+};
+
+const STACK = "kube-prometheus-stack";
+const BLACKBOX = "blackbox-exporter";
+/** Where Prometheus's sidecar writes the mesh certificates it scrapes mTLS-only pods with. */
+const MESH_CERTS = "/etc/prom-certs";
+
+export interface ObservabilityArgs {
+  provider: k8s.Provider;
+  /** The application's namespace and the labels of its `api` and `worker` Services. */
+  appNamespace: string;
+  serviceLabels: { api: Record<string, string>; worker: Record<string, string> };
+  /** Service port names that serve /metrics. */
+  metricsPorts: { api: string; worker: string };
+  /** `host:port` of PostgreSQL and Redis. */
+  databaseAddress: pulumi.Input<string>;
+  redisAddress: pulumi.Input<string>;
+  retention: string;
+  storageGiB: number;
+  /** Istio's release: the Prometheus pod carries a sidecar (for certificates only). */
+  istioReady: pulumi.Resource;
+}
+
+/**
+ * Metrics and alerting: kube-prometheus-stack (Prometheus, Alertmanager, Grafana), ServiceMonitors
+ * for the api and worker, TCP probes of PostgreSQL and Redis, the alert rules and the dashboards.
+ */
+export class Observability extends pulumi.ComponentResource {
+  readonly namespace = KUBE_PROMETHEUS_STACK_CHART.namespace;
+  /** In-cluster Prometheus API, for KEDA's trigger. */
+  readonly prometheusUrl = `http://${STACK}-prometheus.${KUBE_PROMETHEUS_STACK_CHART.namespace}.svc.cluster.local:9090`;
+  readonly stack: k8s.helm.v3.Release;
+  readonly grafanaAdminPassword: pulumi.Output<string>;
+
+  constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlts:addons:Observability", name, {}, opts);
+    const childOpts = { parent: this, provider: args.provider };
+    const ns = this.namespace;
+
+    this.grafanaAdminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this }).result;
+    this.stack = helmRelease(STACK, KUBE_PROMETHEUS_STACK_CHART, {
+      prometheus: {
+        prometheusSpec: {
+          // Select every ServiceMonitor, Probe and PrometheusRule, not only those labelled for the release.
+          serviceMonitorSelectorNilUsesHelmValues: false,
+          probeSelectorNilUsesHelmValues: false,
+          ruleSelectorNilUsesHelmValues: false,
+          retention: args.retention,
+          storageSpec: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${args.storageGiB}Gi` } } } } },
+          // Istio's documented way to scrape strict-mTLS pods: a sidecar that intercepts nothing and
+          // only writes the workload certificates to a volume Prometheus reads.
+          podMetadata: {
+            labels: { "sidecar.istio.io/inject": "true" },
+            annotations: {
+              "traffic.sidecar.istio.io/includeInboundPorts": "",
+              "traffic.sidecar.istio.io/includeOutboundIPRanges": "",
+              "proxy.istio.io/config": JSON.stringify({ proxyMetadata: { OUTPUT_CERTS: "/etc/istio-output-certs" } }),
+              "sidecar.istio.io/userVolumeMount": JSON.stringify([{ name: "istio-certs", mountPath: "/etc/istio-output-certs" }]),
+            },
+          },
+          volumes: [{ name: "istio-certs", emptyDir: { medium: "Memory" } }],
+          volumeMounts: [{ name: "istio-certs", mountPath: MESH_CERTS }],
+        },
+      },
+      grafana: {
+        adminPassword: this.grafanaAdminPassword,
+        sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: ns } },
+      },
+    }, { ...childOpts, dependsOn: [args.istioReady] });
+    const afterCrds = { ...childOpts, dependsOn: [this.stack] };
+
+    const serviceMonitor = (job: keyof ObservabilityArgs["serviceLabels"]) => {
+      const monitor: IServiceMonitor = {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "ServiceMonitor",
+        metadata: { name: job, namespace: args.appNamespace },
+        spec: {
+          selector: { matchLabels: args.serviceLabels[job] },
+          // The job label is the Service name, which the alert rules select on.
+          endpoints: [{
+            port: args.metricsPorts[job],
+            path: "/metrics",
+            interval: "15s",
+            scheme: "https",
+            tlsConfig: { caFile: `${MESH_CERTS}/root-cert.pem`, certFile: `${MESH_CERTS}/cert-chain.pem`, keyFile: `${MESH_CERTS}/key.pem`, insecureSkipVerify: true },
+          }],
+        },
+      };
+      customResource(`${name}-${job}`, monitor, afterCrds);
+    };
+    serviceMonitor(JOBS.api);
+    serviceMonitor(JOBS.worker);
+
+    const blackbox = helmRelease(BLACKBOX, BLACKBOX_EXPORTER_CHART, { fullnameOverride: BLACKBOX }, childOpts);
+    const tcpProbe = (job: string, address: pulumi.Input<string>) =>
+      new k8s.apiextensions.CustomResource(`${name}-${job}`, {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "Probe",
+        metadata: { name: job, namespace: ns },
+        spec: pulumi.output(address).apply((target): IProbe["spec"] => ({
+          jobName: job,
+          interval: "30s",
+          module: "tcp_connect",
+          prober: { url: `${BLACKBOX}.${ns}.svc:9115` },
+          targets: { staticConfig: { static: [target] } },
+        })),
+      }, { ...childOpts, dependsOn: [this.stack, blackbox] });
+    tcpProbe(JOBS.postgres, args.databaseAddress);
+    tcpProbe(JOBS.redis, args.redisAddress);
+
+    const rules: IPrometheusRule = {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "mlts-alerts", namespace: ns },
+      spec: { groups: ALERT_RULE_GROUPS },
+    };
+    customResource(`${name}-alerts`, rules, afterCrds);
+
+    for (const dashboard of DASHBOARDS) {
+      new k8s.core.v1.ConfigMap(`${name}-${dashboard.uid}`, {
+        metadata: { name: `dashboard-${dashboard.uid}`, namespace: ns, labels: { grafana_dashboard: "1" } },
+        data: { [`${dashboard.uid}.json`]: JSON.stringify(dashboard) },
+      }, afterCrds);
+    }
+
+    this.registerOutputs({ prometheusUrl: this.prometheusUrl });
+  }
+}
