@@ -1,3 +1,6 @@
+import { loadAddonsConfig } from "./addons/config.ts";
+import { createAddons } from "./addons/index.ts";
+import { OTLP_HTTP_ENDPOINT } from "./addons/tracing.ts";
 import { Application } from "./application.ts";
 import { Cluster } from "./cluster.ts";
 import { loadConfig } from "./config.ts";
@@ -5,6 +8,7 @@ import { Data } from "./data.ts";
 import { Network } from "./network.ts";
 import { Images } from "./registry.ts";
 import { SecretsOperator } from "./secrets.ts";
+import { labels } from "./workload.ts";
 
 /**
  * The Pulumi program: read the stack config, compose the components, return the stack outputs.
@@ -21,6 +25,7 @@ export default async function program() {
   const secretsOperator = new SecretsOperator("external-secrets", { provider: cluster.provider });
   const app = new Application(config.name, {
     ...config.app,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_HTTP_ENDPOINT, ...config.app.env }, // traces to the tracing add-on
     cluster,
     secretsOperator,
     apiImage: images.apiImage,
@@ -28,6 +33,15 @@ export default async function program() {
     appSecretArn: data.appSecretArn,
     appSecretKeyArn: data.keyArn,
     vpcCidr: network.cidrBlock,
+  });
+  const addons = createAddons("addons", {
+    provider: cluster.provider,
+    config: loadAddonsConfig(),
+    namespace: config.app.namespace,
+    labels,
+    databaseEndpoint: data.databaseEndpoint,
+    redisEndpoint: data.redisEndpoint,
+    application: app,
   });
 
   return {
@@ -39,5 +53,6 @@ export default async function program() {
     databaseEndpoint: data.databaseEndpoint,
     redisEndpoint: data.redisEndpoint,
     namespace: app.namespace,
+    grafanaAdminPassword: addons.grafanaAdminPassword,
   };
 }
