@@ -35,6 +35,9 @@ export interface Config {
     batch: RateLimit;
   };
   workerConcurrency: number;
+  /** How long a worker's job lock lasts, and how often stalled jobs (lock expired) are recovered. */
+  workerLockDurationMs: number;
+  workerStalledIntervalMs: number;
   reconcileIntervalMs: number;
   otlpEndpoint: string | undefined;
 }
@@ -116,6 +119,8 @@ export function loadConfig(env: Env = process.env): Config {
       batch: rateLimit(env, "RATE_LIMIT_BATCH", "10/hour"),
     },
     workerConcurrency: int(env, "WORKER_CONCURRENCY", 8, 1),
+    workerLockDurationMs: int(env, "WORKER_LOCK_DURATION_MS", 30_000, 1_000),
+    workerStalledIntervalMs: int(env, "WORKER_STALLED_INTERVAL_MS", 30_000, 500),
     reconcileIntervalMs: int(env, "RECONCILE_INTERVAL_MS", 30_000, 100),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
   };

@@ -28,7 +28,14 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   connection.on("error", () => {}); // the workers' own error events report it
   collectProcessMetrics();
 
-  const options = { connection, prefix: config.queuePrefix, concurrency: config.workerConcurrency, maxStalledCount: 2 };
+  const options = {
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: config.workerConcurrency,
+    maxStalledCount: 2,
+    lockDuration: config.workerLockDurationMs,
+    stalledInterval: config.workerStalledIntervalMs,
+  };
   const runTask = taskRunner(db, logger);
   const workers = [
     ...FAMILY_QUEUES.map((name) => new Worker(name, runTask, options)),
