@@ -22,17 +22,20 @@ export interface StackReport {
   violations: Violation[];
 }
 
-/** infra/policy/config/<stack>.json, checked against the pack so a typo cannot silently waive nothing. */
+/** infra/policy/config/<stack>.json; absent means the pack's defaults. */
 export function policyConfigFor(stack: string): PolicyPackConfig {
   const file = join(import.meta.dir, "config", `${stack}.json`);
-  if (!existsSync(file)) return {};
-  const config = JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig;
+  return existsSync(file) ? validatePackConfig(JSON.parse(readFileSync(file, "utf8")) as PolicyPackConfig, file) : {};
+}
+
+/** Rejects unknown policies and settings, so a typo cannot silently waive nothing. */
+export function validatePackConfig(config: PolicyPackConfig, source: string): PolicyPackConfig {
   for (const [name, entry] of Object.entries(config)) {
     const policy = policies.find((candidate) => candidate.name === name);
-    if (!policy && name !== "all") throw new Error(`${file}: no policy named "${name}" in the pack`);
+    if (!policy && name !== "all") throw new Error(`${source}: no policy named "${name}" in the pack`);
     const properties = typeof entry === "string" ? [] : Object.keys(entry).filter((key) => key !== "enforcementLevel");
     const unknown = properties.filter((key) => !policy?.configSchema?.properties[key]);
-    if (unknown.length > 0) throw new Error(`${file}: policy "${name}" has no setting ${unknown.join(", ")}`);
+    if (unknown.length > 0) throw new Error(`${source}: policy "${name}" has no setting ${unknown.join(", ")}`);
   }
   return config;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { checkStack } from "../../infra/policy/offline.ts";
+import { checkStack, policyConfigFor, validatePackConfig } from "../../infra/policy/offline.ts";
 import { stacks } from "../../infra/simulate.ts";
 
 const root = join(import.meta.dir, "../..");
@@ -22,12 +22,25 @@ async function runPolicy(...args: string[]) {
   return { stdout, stderr, exitCode };
 }
 
-test("turning off RDS deletion protection in prod's config makes `bun run policy` fail with that policy's message", async () => {
-  const { stdout, exitCode } = await runPolicy("--stack", "prod", "--config", "mlts:database.deletionProtection=false");
-  expect(exitCode).toBe(1);
-  expect(stdout).toContain("[mandatory] aws-rds-instance-require-deletion-protection");
-  expect(stdout).toContain("RDS deletion protection is off: set deletionProtection to true.");
-}, 20_000);
+const brokenSettings = [
+  { override: "mlts:database.deletionProtection=false", policy: "aws-rds-instance-require-deletion-protection", message: "RDS deletion protection is off: set deletionProtection to true." },
+  { override: "mlts:addons.chaos.enabled=true", policy: "kubernetes-chaosmesh-resource-disallow-outside-staging", message: 'is Chaos Mesh in "prod"; allowed only in staging.' },
+];
+
+for (const { override, policy, message } of brokenSettings) {
+  test(`${override} in prod makes \`bun run policy\` fail with ${policy}'s message`, async () => {
+    const { stdout, exitCode } = await runPolicy("--stack", "prod", "--config", override);
+    expect(exitCode).toBe(1);
+    expect(stdout).toContain(`[mandatory] ${policy}`);
+    expect(stdout).toContain(message);
+  }, 20_000);
+}
+
+test("per-stack pack config: every stack's file is valid, and typos are rejected", () => {
+  for (const stack of stacks) expect(() => policyConfigFor(stack)).not.toThrow();
+  expect(() => validatePackConfig({ "aws-rds-instance-require-multiaz": "advisory" }, "x.json")).toThrow('no policy named "aws-rds-instance-require-multiaz"');
+  expect(() => validatePackConfig({ "aws-rds-instance-require-multi-az": { environment: ["prod"] } }, "x.json")).toThrow("has no setting environment");
+});
 
 test("--json lists every resource and every violation per stack", async () => {
   const { stdout, exitCode } = await runPolicy("--stack", "dev", "--json");
