@@ -36,8 +36,13 @@ export interface ApiDeps {
 export function createApp({ config, db, redis, queues, events, logger, limiter }: ApiDeps) {
   const auth = authenticated({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   const limits = rateLimit(limiter, config.trustProxy);
+  // Handlers are all `async`: Elysia routes a rejected promise from a plain function past onError.
   // normalize: false — an undeclared field is a 422 naming it, not silently dropped (typos surface).
-  return new Elysia({ normalize: false, serve: { maxRequestBodySize: config.bodyLimitBytes } })
+  // development: false — never Bun's HTML error page with a stack trace, whatever NODE_ENV says.
+  return new Elysia({
+    normalize: false,
+    serve: { maxRequestBodySize: config.bodyLimitBytes, development: false },
+  })
     .use(errors(logger))
     .use(securityHeaders)
     .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))

@@ -17,6 +17,7 @@ export class HttpError extends Error {
 
 export const badRequest = (message: string, details?: unknown) => new HttpError(400, "bad_request", message, {}, details);
 export const unauthorized = (message = "a valid bearer token is required") => new HttpError(401, "unauthorized", message);
+export const forbidden = (message: string) => new HttpError(403, "forbidden", message);
 export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
 export const conflict = (message: string) => new HttpError(409, "conflict", message);
 export const unprocessable = (message: string, details?: unknown) =>
@@ -61,6 +62,8 @@ export const errors = (logger: Logger) =>
     switch (code) {
       case "VALIDATION": {
         const issues = validationIssues(error);
+        // A schema's own `error` text (e.g. "type must be one of: …") beats TypeBox's generic one.
+        if (typeof error.customError === "string" && issues[0]) issues[0].message = error.customError;
         set.status = 422;
         const where = issues[0] ? `${issues[0].path}: ${issues[0].message}` : "invalid request";
         return body("validation_failed", `${error.type} is invalid — ${where}`, issues);

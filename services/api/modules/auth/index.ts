@@ -13,11 +13,12 @@ export interface AuthOptions {
 const tokenSigner = ({ secret, ttlSeconds }: AuthOptions) =>
   jwt({ name: "jwt", secret, alg: "HS256", exp: `${ttlSeconds}s` });
 
-/** Resolves `user` from `Authorization: Bearer <jwt>` or answers 401. */
+/** Derives `user` from `Authorization: Bearer <jwt>` or answers 401 — before body validation, so
+ * an anonymous caller learns nothing about the route's schema. */
 export const authenticated = (options: AuthOptions) =>
   new Elysia({ name: "authenticated", seed: options.secret })
     .use(tokenSigner(options))
-    .resolve({ as: "scoped" }, async ({ jwt, headers }) => {
+    .derive({ as: "scoped" }, async ({ jwt, headers }) => {
       const header = headers.authorization;
       if (!header?.startsWith("Bearer ")) throw unauthorized();
       const claims = await jwt.verify(header.slice(7), { algorithms: ["HS256"] });

@@ -1,5 +1,5 @@
 import type { Db } from "../../../shared/db.ts";
-import { notFound } from "../../plugins/errors.ts";
+import { forbidden, notFound } from "../../plugins/errors.ts";
 
 /** A version as listed: what it is and how it did, without its (large) parameters and statistics. */
 const versionSummary = {
@@ -26,5 +26,12 @@ export class ModelService {
     const model = await this.db.model.findUnique({ where: { name_version: { name, version } } });
     if (!model) throw notFound(`model "${name}" version ${version}`);
     return model;
+  }
+
+  /** Withdraws a version (admins only): its predictions go with it. */
+  async remove(role: string, name: string, version: number): Promise<void> {
+    if (role !== "admin") throw forbidden("only admins can delete model versions");
+    const { count } = await this.db.model.deleteMany({ where: { name, version } });
+    if (count === 0) throw notFound(`model "${name}" version ${version}`);
   }
 }

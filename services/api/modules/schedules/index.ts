@@ -14,9 +14,9 @@ export const scheduleRoutes = (service: ScheduleService, auth: ReturnType<typeof
       },
       { body: ScheduleModel.create, detail: { summary: "Create a recurring task (cron or every)" } },
     )
-    .get("", ({ user }) => service.list(user.id), { detail: { summary: "List your schedules" } })
-    .get("/:id", ({ params, user }) => service.get(user.id, params.id), { params: ScheduleModel.idParam })
-    .patch("/:id", ({ params, body, user }) => service.update(user.id, params.id, body), {
+    .get("", async ({ user }) => service.list(user.id), { detail: { summary: "List your schedules" } })
+    .get("/:id", async ({ params, user }) => service.get(user.id, params.id), { params: ScheduleModel.idParam })
+    .patch("/:id", async ({ params, body, user }) => service.update(user.id, params.id, body), {
       params: ScheduleModel.idParam,
       body: ScheduleModel.update,
       detail: { summary: "Change a schedule (pause with enabled: false)" },

@@ -39,13 +39,13 @@ export const taskRoutes = (
       },
       { body: TaskModel.batch, response: { 202: TaskModel.acceptedBatch }, detail: { summary: "Submit up to 100 tasks at once" } },
     )
-    .get("", ({ query, user }) => service.list(user.id, query), {
+    .get("", async ({ query, user }) => service.list(user.id, query), {
       query: TaskModel.listQuery,
       detail: { summary: "List your tasks, newest first (cursor pagination)" },
     })
     .get(
       "/:id",
-      ({ params, query, user }) => (query.wait ? service.wait(user.id, params.id, query.wait) : service.get(user.id, params.id)),
+      async ({ params, query, user }) => (query.wait ? service.wait(user.id, params.id, query.wait) : service.get(user.id, params.id)),
       { params: TaskModel.idParam, query: TaskModel.getQuery, detail: { summary: "Get a task (optionally wait for its result)" } },
     )
     .get(
@@ -56,7 +56,7 @@ export const taskRoutes = (
       },
       { params: TaskModel.idParam, detail: { summary: "Stream a task's progress (server-sent events)" } },
     )
-    .post("/:id/cancel", ({ params, user }) => service.cancel(user.id, params.id), {
+    .post("/:id/cancel", async ({ params, user }) => service.cancel(user.id, params.id), {
       params: TaskModel.idParam,
       detail: { summary: "Cancel a queued or running task" },
     });

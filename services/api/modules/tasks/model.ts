@@ -1,5 +1,13 @@
+import type { TLiteral, TUnion } from "@sinclair/typebox";
 import { type Static, type TSchema, t } from "elysia";
 import { TASK_TYPES } from "../../../shared/queues.ts";
+
+// A union of literals, not t.UnionEnum: Elysia fills an optional UnionEnum with its first value.
+const oneOf = <const T extends readonly string[]>(what: string, values: T) =>
+  t.Union(
+    values.map((value) => t.Literal(value)),
+    { error: `${what} must be one of: ${values.join(", ")}` },
+  ) as unknown as TUnion<TLiteral<T[number]>[]>;
 
 const modelName = t.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", description: "model name" });
 const version = t.Integer({ minimum: 1, description: "model version; the latest when omitted" });
@@ -13,7 +21,7 @@ export const payloadSchemas = {
   train: t.Object(
     {
       model: modelName,
-      algorithm: t.Union([t.Literal("logistic"), t.Literal("linear")]),
+      algorithm: oneOf("algorithm", ["logistic", "linear"]),
       label: t.String({ minLength: 1, maxLength: 128 }),
       rows: t.Array(features, { minItems: 2, maxItems: 100_000 }),
       options: t.Optional(
@@ -49,8 +57,8 @@ export type PredictPayload = Static<(typeof payloadSchemas)["predict"]>;
 export type BatchPredictPayload = Static<(typeof payloadSchemas)["batch-predict"]>;
 export type DriftCheckPayload = Static<(typeof payloadSchemas)["drift-check"]>;
 
-const taskType = t.UnionEnum(TASK_TYPES);
-const status = t.UnionEnum(["queued", "running", "succeeded", "failed", "cancelled"]);
+const taskType = oneOf("type", TASK_TYPES);
+const status = oneOf("status", ["queued", "running", "succeeded", "failed", "cancelled"]);
 
 export const submission = t.Object(
   {
