@@ -15,9 +15,8 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 
-/** A resource as the program registered it (what `simulateStack` hands over). */
+/** A resource as the program registered it (what `simulateStack` hands over), secrets already plain as the analyzer sees them. */
 export interface RegisteredResource {
   type: string;
   name: string;
@@ -58,7 +57,7 @@ const emptyOptions: PolicyResourceOptions = {
 };
 
 /** Enforcement as the CLI resolves it: the policy's config, then `all`, then the policy, then the pack. */
-export function enforcementLevelOf(
+function enforcementLevelOf(
   policy: { name: string; enforcementLevel?: EnforcementLevel | undefined },
   options: Pick<AnalyzeOptions, "config" | "defaultEnforcementLevel">,
 ): EnforcementLevel {
@@ -82,15 +81,6 @@ function notApplicable(reason?: string): never {
   throw new NotApplicable(reason);
 }
 
-/** Policies see secrets as plain values: the analyzer deserializes without keeping secrets. */
-function revealSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(revealSecrets);
-  if (typeof value !== "object" || value === null) return value;
-  const record = value as Record<string, unknown>;
-  if (record[specialSigKey] === specialSecretSig) return revealSecrets(record.value);
-  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, revealSecrets(inner)]));
-}
-
 const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType;
 
 function providerOf(resource: RegisteredResource, byUrn: Map<string, RegisteredResource>): PolicyProviderResource | undefined {
@@ -100,7 +90,7 @@ function providerOf(resource: RegisteredResource, byUrn: Map<string, RegisteredR
 }
 
 /** The `args` the engine passes to `validateResource`. */
-export function resourceArgs(
+function resourceArgs(
   resource: RegisteredResource,
   policyName: string,
   options: Pick<AnalyzeOptions, "config" | "stackTags">,
@@ -123,7 +113,7 @@ export function resourceArgs(
 }
 
 /** The `resources` the engine passes to `validateStack`, with parents and dependencies linked. */
-export function stackResources(resources: RegisteredResource[]): PolicyResource[] {
+function stackResources(resources: RegisteredResource[]): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   const linked = resources.map((resource) => {
     const props = resource.inputs;
@@ -154,7 +144,7 @@ export function stackResources(resources: RegisteredResource[]): PolicyResource[
 }
 
 /** The `args` the engine passes to `validateStack`. */
-export function stackArgs(
+function stackArgs(
   resources: PolicyResource[],
   policyName: string,
   options: Pick<AnalyzeOptions, "config" | "stackTags">,
@@ -180,9 +170,8 @@ const isStackPolicy = (policy: ResourceValidationPolicy | StackValidationPolicy)
   "validateStack" in policy && typeof policy.validateStack === "function";
 
 /** Every violation of every enabled policy: each resource through validateResource, then the stack. */
-export async function analyze(registered: RegisteredResource[], options: AnalyzeOptions): Promise<Violation[]> {
+export async function analyze(resources: RegisteredResource[], options: AnalyzeOptions): Promise<Violation[]> {
   const violations: Violation[] = [];
-  const resources = registered.map((resource) => ({ ...resource, inputs: revealSecrets(resource.inputs) as Record<string, unknown> }));
   const byUrn = new Map(resources.map((resource) => [resource.urn, resource]));
   const linked = stackResources(resources);
   for (const policy of options.policies) {

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 
 const awsRoot = dirname(Bun.resolveSync("@pulumi/aws/package.json", import.meta.dir));
 
-export async function scanTaggableTypes(): Promise<{ version: string; types: string[] }> {
+async function scanTaggableTypes(): Promise<{ version: string; types: string[] }> {
   const { version } = (await Bun.file(join(awsRoot, "package.json")).json()) as { version: string };
   const types: string[] = [];
   for await (const file of new Glob("*/*.js").scan(awsRoot)) {

@@ -78,7 +78,7 @@ export async function checkStack(stack: StackName, overrides: Record<string, str
   };
 }
 
-export const mandatoryCount = (reports: StackReport[]) =>
+const mandatoryCount = (reports: StackReport[]) =>
   reports.flatMap((report) => report.violations).filter((violation) => violation.enforcementLevel === "mandatory").length;
 
 function printReport(report: StackReport): void {

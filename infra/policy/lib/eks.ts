@@ -12,13 +12,13 @@ export interface EksClusterSettings {
   logTypes: string[];
 }
 
-/** `eks:index:Cluster` (the @pulumi/eks component, all a mock sees) and `aws:eks/cluster:Cluster`. */
-export const eksClusterTypes = ["eks:index:Cluster", "aws:eks/cluster:Cluster"] as const;
-
 // EKS API defaults, which both SDKs inherit: public endpoint on and open to 0.0.0.0/0, private off.
 const awsDefaultPublicCidrs = ["0.0.0.0/0"];
 
-/** Normalises either input shape; undefined for other resource types. */
+/**
+ * Normalises `eks:index:Cluster` (the @pulumi/eks component, all a mock sees) and
+ * `aws:eks/cluster:Cluster` (what it creates in a real run); undefined for other types.
+ */
 export function eksClusterSettings(args: Pick<ResourceValidationArgs, "type" | "props">): EksClusterSettings | undefined {
   if (args.type === "eks:index:Cluster") {
     const props = args.props as Unwrap<eks.ClusterArgs>;

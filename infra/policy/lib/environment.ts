@@ -13,12 +13,12 @@ export function environmentOf(args: Pick<ResourceValidationArgs, "urn" | "props"
 }
 
 /** The environment of a whole stack, for stack policies (they get no URN of their own). */
-export function stackEnvironmentOf(args: Pick<StackValidationArgs, "resources" | "stackTags">): string {
+function stackEnvironmentOf(args: Pick<StackValidationArgs, "resources" | "stackTags">): string {
   const first: PolicyResource | undefined = args.resources[0];
   return args.stackTags.get("environment") ?? (first ? stackOfUrn(first.urn) : "");
 }
 
-export function stackOfUrn(urn: string): string {
+function stackOfUrn(urn: string): string {
   return urn.split("::")[0]?.replace(/^urn:pulumi:/, "") ?? "";
 }
 

@@ -23,8 +23,6 @@ const workloadKinds: Record<string, { template: (spec: WorkloadSpec) => PodTempl
 interface WorkloadSpec {
   template?: PodTemplate;
   jobTemplate?: { spec?: { template?: PodTemplate } };
-  replicas?: number;
-  selector?: LabelSelector;
 }
 
 export interface Workload {
@@ -36,7 +34,7 @@ export interface Workload {
 }
 
 /** The pod inside any workload kind, or undefined when the resource carries no pod. */
-export function workloadOf(resource: { type: string; props: Record<string, unknown> }): Workload | undefined {
+function workloadOf(resource: { type: string; props: Record<string, unknown> }): Workload | undefined {
   const kind = workloadKinds[resource.type];
   const spec = resource.props.spec as WorkloadSpec | undefined;
   const template = kind && spec ? kind.template(spec) : undefined;
@@ -53,7 +51,7 @@ export function workloadOf(resource: { type: string; props: Record<string, unkno
 }
 
 /** Every container of a pod, init containers included (they run with the same privileges). */
-export function containersOf(podSpec: PodSpec): Container[] {
+function containersOf(podSpec: PodSpec): Container[] {
   return [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
 }
 
@@ -81,7 +79,7 @@ export function namespaceOf(props: Record<string, unknown>): string {
 }
 
 /** Kubernetes label-selector semantics (matchLabels AND matchExpressions); empty selects all. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   const matchLabels = Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
   return (
     matchLabels &&
@@ -110,13 +108,13 @@ export const replicatedKinds = [
   "kubernetes:argoproj.io/v1alpha1:Rollout",
 ];
 
-/** Stack resources of the given types, in one namespace or all. */
+/** Stack resources of the given types. */
 export function resourcesOfType(resources: PolicyResource[], types: readonly string[]): PolicyResource[] {
   return resources.filter((resource) => types.includes(resource.type));
 }
 
 /** The object name: explicit `metadata.name`, else the Pulumi name (auto-naming adds a suffix). */
-export function objectNameOf(resource: { name: string; props: Record<string, unknown> }): string {
+function objectNameOf(resource: { name: string; props: Record<string, unknown> }): string {
   return (resource.props.metadata as ObjectMeta | undefined)?.name ?? resource.name;
 }
 
