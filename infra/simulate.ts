@@ -37,7 +37,9 @@ export interface SimulatedResource {
 export interface Simulation {
   stack: StackName;
   resources: SimulatedResource[];
+  /** Stack outputs with secrets unwrapped; `secretOutputs` names the ones Pulumi would keep secret. */
   outputs: Record<string, unknown>;
+  secretOutputs: string[];
 }
 
 export interface SimulateOptions {
@@ -54,11 +56,21 @@ const PROJECT = "ml-task-scheduler";
 const ACCOUNT = "123456789012";
 
 let queue: Promise<unknown> = Promise.resolve();
+const cache = new Map<string, Promise<Simulation>>();
 
-/** Runs the program for one stack under mocks. Calls are serialized (the Pulumi runtime is global). */
+/**
+ * Runs the program for one stack under mocks. Calls are serialized (the Pulumi runtime is global)
+ * and a repeated call with the same stack and overrides returns the same result: treat it as read-only.
+ */
 export function simulateStack(stack: StackName, opts: SimulateOptions = {}): Promise<Simulation> {
-  const run = queue.then(() => simulateNow(stack, stackConfig(stack, opts.config ?? {})));
-  queue = run.catch(() => undefined);
+  const config = stackConfig(stack, opts.config ?? {});
+  const key = JSON.stringify([stack, config]);
+  let run = cache.get(key);
+  if (!run) {
+    run = queue.then(() => simulateNow(stack, config));
+    queue = run.catch(() => undefined);
+    cache.set(key, run);
+  }
   return run;
 }
 
@@ -89,19 +101,20 @@ function parseValue(raw: string): unknown {
   }
 }
 
-/** The subset of Pulumi's RegisterResourceRequest/Response (protobuf) that we record. */
-interface RegisterRequest {
+type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+/** The fields we record of Pulumi's Register/ReadResourceRequest (protobuf). */
+interface ResourceRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
-  getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
-  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
 }
-type RegisterCallback = (err: unknown, response?: { getUrn(): string }) => void;
+type MonitorCallback = (err: unknown, response?: { getUrn(): string }) => void;
 interface RecordingMonitor {
-  registerResource(req: RegisterRequest, callback: RegisterCallback): Promise<void>;
+  registerResource(req: ResourceRequest & { getCustom(): boolean; getObject(): Struct }, callback: MonitorCallback): Promise<void>;
+  /** Reads, e.g. StackReference. */
+  readResource(req: ResourceRequest & { getProperties(): Struct }, callback: MonitorCallback): Promise<void>;
 }
 
 async function simulateNow(stack: StackName, config: Record<string, string>): Promise<Simulation> {
@@ -111,35 +124,67 @@ async function simulateNow(stack: StackName, config: Record<string, string>): Pr
 
   // Mocks see neither parents nor dependencies, so record them from the monitor's requests.
   const resources: SimulatedResource[] = [];
+  const record = (req: ResourceRequest, custom: boolean, inputs: Struct, callback: MonitorCallback): MonitorCallback =>
+    (err, response) => {
+      if (!err && response) {
+        resources.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: response.getUrn(),
+          inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(inputs)) as Record<string, unknown>,
+          custom,
+          parent: req.getParent() || undefined,
+          provider: req.getProvider() || undefined,
+          dependsOn: req.getDependenciesList(),
+        });
+      }
+      callback(err, response);
+    };
   const monitor = pulumi.runtime.getMonitor() as unknown as RecordingMonitor;
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => register(req, (err, response) => {
-    if (!err && response) {
-      resources.push({
-        type: req.getType(),
-        name: req.getName(),
-        urn: response.getUrn(),
-        inputs: pulumi.runtime.deserializeProperties(req.getObject()) as Record<string, unknown>,
-        custom: req.getCustom(),
-        parent: req.getParent() || undefined,
-        provider: req.getProvider() || undefined,
-        dependsOn: req.getDependenciesList(),
-      });
-    }
-    callback(err, response);
-  });
+  const read = monitor.readResource.bind(monitor);
+  monitor.registerResource = (req, callback) => register(req, record(req, req.getCustom(), req.getObject(), callback));
+  monitor.readResource = (req, callback) => read(req, record(req, true, req.getProperties(), callback));
 
-  const outputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
-  // Some resources register after the outputs resolve (e.g. inside apply callbacks): wait for them.
-  await pulumi.runtime.disconnect();
-  return { stack, resources, outputs: unwrapSecrets(outputs) as Record<string, unknown> };
+  // Like `pulumi up`, a failure anywhere (the program, an apply callback, a registration) fails the
+  // run: catch them all here so none escapes as an unhandled rejection into the caller's process.
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => failures.push(reason);
+  process.on("unhandledRejection", onRejection);
+  const exported: Record<string, unknown> = {};
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        Object.assign(exported, await program());
+      } catch (error) {
+        failures.push(error);
+      }
+      return {};
+    });
+  } finally {
+    // Wait for every registration, including those made in apply callbacks after the outputs
+    // resolved, so none of them reaches the next stack's mocks.
+    await pulumi.runtime.disconnect().catch((error: unknown) => failures.push(error));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failures.length > 0) throw failures[0];
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(exported)) {
+    const output = pulumi.output(value) as pulumi.Output<unknown>;
+    if (await pulumi.isSecret(output)) secretOutputs.push(name);
+    outputs[name] = await new Promise((resolve) => pulumi.unsecret(output).apply(resolve));
+  }
+  return { stack, resources, outputs, secretOutputs };
 }
 
+/** Secret values arrive wrapped as `{ [specialSigKey]: specialSecretSig, value }`. */
 function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (typeof value !== "object" || value === null) return value;
   const record = value as Record<string, unknown>;
-  if (record["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unwrapSecrets(record.value);
+  if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(record.value);
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
 }
 

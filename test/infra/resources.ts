@@ -1,0 +1,34 @@
+import type { SimulatedResource, Simulation } from "../../infra/simulate.ts";
+
+/** A resource's inputs: arbitrary provider JSON, loosely typed so tests can reach into nested fields. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Inputs = Record<string, any>;
+
+export function ofType(sim: Simulation, type: string): SimulatedResource[] {
+  return sim.resources.filter((r) => r.type === type);
+}
+
+/** Inputs of every resource of this type. */
+export function inputsOf(sim: Simulation, type: string): Inputs[] {
+  return ofType(sim, type).map((r) => r.inputs as Inputs);
+}
+
+/** Inputs of the single resource of this type; fails the test if there is not exactly one. */
+export function only(sim: Simulation, type: string): Inputs {
+  const found = inputsOf(sim, type);
+  if (found.length !== 1) throw new Error(`${sim.stack}: expected one ${type}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** A Kubernetes object by kind and metadata.name. */
+export function k8s(sim: Simulation, kind: string, name: string): Inputs {
+  const found = sim.resources.find((r) => r.type.endsWith(`:${kind}`) && (r.inputs as Inputs).metadata?.name === name);
+  if (!found) throw new Error(`${sim.stack}: no ${kind}/${name}`);
+  return found.inputs as Inputs;
+}
+
+export function typeCounts(sim: Simulation): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of sim.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  return counts;
+}
