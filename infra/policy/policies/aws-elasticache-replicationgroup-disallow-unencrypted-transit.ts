@@ -11,6 +11,7 @@ export const awsElasticacheReplicationGroupDisallowUnencryptedTransit: ResourceV
   validateResource: validateTypes<Unwrap<aws.elasticache.ReplicationGroupArgs | aws.elasticache.ClusterArgs>>(
     ["aws:elasticache/replicationGroup:ReplicationGroup", "aws:elasticache/cluster:Cluster"],
     (props, _args, reportViolation) => {
+      // A cluster that joins a replication group takes the group's setting.
       if ("replicationGroupId" in props && props.replicationGroupId !== undefined) return;
       if (props.transitEncryptionEnabled !== true) {
         reportViolation("ElastiCache traffic is not encrypted in transit: set transitEncryptionEnabled to true.");
