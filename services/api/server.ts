@@ -5,6 +5,7 @@ import { createDb } from "../shared/db.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createQueues } from "../shared/queues.ts";
 import { createFailFastRedis } from "../shared/redis.ts";
+import { within } from "../shared/within.ts";
 import { createApp } from "./app.ts";
 import { TaskEvents } from "./modules/tasks/events.ts";
 import { RateLimiter } from "./plugins/rate-limit.ts";
@@ -33,7 +34,8 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
     async stop() {
       await app.stop(); // stops accepting, lets in-flight requests finish
       limiter.close();
-      await Promise.allSettled([events.close(), queues.close()]);
+      // BullMQ's close waits for Redis to come back; a stopping process does not.
+      await within(Promise.allSettled([events.close(), queues.close()]), 2_000, "closing queues").catch(() => {});
       redis.disconnect();
       await db.$disconnect();
     },

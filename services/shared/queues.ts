@@ -28,7 +28,8 @@ export interface Queues {
 }
 
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const open = (name: string) => new Queue(name, { connection, prefix });
+  // Connection errors are the connection's to report (its owner logs them); BullMQ re-emits them here.
+  const open = (name: string) => new Queue(name, { connection, prefix }).on("error", () => {});
   const families = { train: open("train"), predict: open("predict"), drift: open("drift") };
   const schedules = open(SCHEDULES_QUEUE);
   return {

@@ -1,9 +1,7 @@
 import { Elysia } from "elysia";
 import type { Db } from "../../../shared/db.ts";
 import type { Redis } from "../../../shared/redis.ts";
-
-const within = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
+import { within } from "../../../shared/within.ts";
 
 /** Liveness has no dependencies (a restart would not fix them); readiness checks both stores. */
 export const healthRoutes = (db: Db, redis: Redis) =>

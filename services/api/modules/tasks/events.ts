@@ -13,9 +13,10 @@ export class TaskEvents {
 
   constructor(redisUrl: string, prefix: string) {
     this.streams = FAMILY_QUEUES.map((name) => {
-      const events = new QueueEvents(name, { connection: createWorkerRedis(redisUrl), prefix });
+      const connection = createWorkerRedis(redisUrl).on("error", () => {}); // it reconnects by itself
+      const events = new QueueEvents(name, { connection, prefix });
       for (const event of JOB_EVENTS) events.on(event, ({ jobId }: { jobId: string }) => this.emitter.emit(jobId));
-      events.on("error", () => {}); // reconnects by itself; readiness reports Redis outages
+      events.on("error", () => {}); // readiness reports Redis outages
       return events;
     });
   }

@@ -3,6 +3,7 @@ import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Db, Task } from "../../../shared/db.ts";
 import { isUniqueViolation } from "../../../shared/db.ts";
 import { enqueueTasks, queueOf, type Queues, type TaskType } from "../../../shared/queues.ts";
+import { within } from "../../../shared/within.ts";
 import { conflict, notFound, unavailable, unprocessable } from "../../plugins/errors.ts";
 import type { TaskEvents } from "./events.ts";
 import { FINAL_STATUSES, payloadSchemas, type Submission } from "./model.ts";
@@ -26,6 +27,8 @@ export function checkPayload(submission: Submission, where = ""): void {
     throw unprocessable(`${path}: ${first.message}`, [{ path, message: first.message }]);
   }
 }
+
+const ENQUEUE_TIMEOUT_MS = 3_000;
 
 export interface ListQuery {
   status?: string;
@@ -149,10 +152,14 @@ export class TaskService {
     };
   }
 
-  /** A task that cannot be queued is not accepted: its row is removed and the client gets 503. */
+  /**
+   * A task that cannot be queued is not accepted: its row is removed and the client gets 503. BullMQ
+   * waits for Redis without limit, hence the timeout; should the add still land later, the worker
+   * finds no row to claim and skips the job.
+   */
   private async enqueueOrWithdraw(tasks: { id: string; type: string; priority: number }[]): Promise<void> {
     try {
-      await enqueueTasks(this.queues, tasks);
+      await within(enqueueTasks(this.queues, tasks), ENQUEUE_TIMEOUT_MS, "enqueue");
     } catch {
       await this.db.task.deleteMany({ where: { id: { in: tasks.map((task) => task.id) }, status: "queued" } });
       throw unavailable("the task queue is unavailable; nothing was accepted, retry shortly");

@@ -1,0 +1,144 @@
+// Health, metrics, docs, limits and outages: the API as operators and the platform see it.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startApi } from "../../../services/api/server.ts";
+import { loadConfig } from "../../../services/shared/config.ts";
+import { createLogger } from "../../../services/shared/logger.ts";
+import { eventually, startStack, testEnv, type TestStack } from "../harness.ts";
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack({ env: { BODY_LIMIT_BYTES: "65536" } });
+});
+afterAll(() => stack.stop());
+
+describe("health", () => {
+  test("GET /health → 200 without touching any dependency", async () => {
+    expect(await stack.http("GET", "/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+
+  test("GET /health/ready → 200 when PostgreSQL and Redis answer", async () => {
+    const reply = await stack.http("GET", "/health/ready");
+    expect(reply).toMatchObject({ status: 200, body: { status: "ready", checks: { postgres: "up", redis: "up" } } });
+  });
+});
+
+describe("GET /metrics", () => {
+  test("Prometheus text with the metric names the SLO rules and dashboards read", async () => {
+    const { token } = await stack.user();
+    await stack.http("GET", "/tasks", { token });
+    const reply = await stack.http("GET", "/metrics");
+    expect(reply.headers.get("content-type")).toContain("text/plain");
+    for (const name of ["http_requests_total", "http_request_duration_seconds_bucket", "bullmq_queue_jobs", "process_resident_memory_bytes"]) {
+      expect(reply.body).toContain(name);
+    }
+    expect(reply.body).toContain('http_requests_total{method="GET",route="/tasks",status="200"}');
+    expect(reply.body).toMatch(/bullmq_queue_jobs\{queue="predict",state="waiting"\} \d+/);
+  });
+
+  test("routes are labelled by template, never by raw path", async () => {
+    const { token } = await stack.user();
+    await stack.http("GET", `/tasks/${Bun.randomUUIDv7()}`, { token });
+    const reply = await stack.http("GET", "/metrics");
+    expect(reply.body).toContain('route="/tasks/:id",status="404"');
+  });
+});
+
+describe("OpenAPI", () => {
+  test("the JSON document describes every route", async () => {
+    const { body } = await stack.http("GET", "/openapi/json");
+    expect(body.openapi).toStartWith("3.");
+    for (const path of ["/auth/register", "/auth/login", "/tasks", "/tasks/batch", "/tasks/{id}", "/tasks/{id}/cancel", "/tasks/{id}/events", "/models", "/models/{name}", "/schedules", "/schedules/{id}", "/health", "/health/ready"]) {
+      expect(Object.keys(body.paths)).toContain(path);
+    }
+  });
+
+  test("GET /openapi serves the docs page", async () => {
+    const reply = await stack.http("GET", "/openapi");
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get("content-type")).toContain("text/html");
+  });
+});
+
+describe("errors", () => {
+  test("an unknown route → 404 JSON", async () => {
+    expect(await stack.http("GET", "/nope")).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+  });
+
+  test("a body over the limit → 413, and nothing is stored", async () => {
+    const { token } = await stack.user();
+    const before = await stack.db.task.count();
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({ x: i, y: i % 2 }));
+    const reply = await stack.http("POST", "/tasks", { token, body: { type: "train", payload: { model: "m", algorithm: "logistic", label: "y", rows } } });
+    expect(reply.status).toBe(413);
+    expect(await stack.db.task.count()).toBe(before);
+  });
+
+  test("deleting a model version needs the admin role → 403; as admin → 204 then 404", async () => {
+    const member = await stack.user();
+    const admin = await stack.user();
+    await stack.db.user.update({ where: { email: admin.email }, data: { role: "admin" } });
+    const login = await stack.http("POST", "/auth/login", { body: { email: admin.email, password: "correct-horse-battery" } });
+    await stack.db.model.create({
+      data: { id: Bun.randomUUIDv7(), name: "old", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
+    });
+    const forbidden = await stack.http("DELETE", "/models/old/versions/1", { token: member.token });
+    expect(forbidden).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
+    expect((await stack.http("DELETE", "/models/old/versions/1", { token: login.body.token })).status).toBe(204);
+    expect((await stack.http("GET", "/models/old", { token: member.token })).status).toBe(404);
+  });
+});
+
+describe("rate limits", () => {
+  let limited: TestStack;
+  beforeAll(async () => {
+    limited = await startStack({ env: { RATE_LIMIT_ENABLED: "true", RATE_LIMIT_LOGIN: "3/min", RATE_LIMIT_PER_IP: "1000/min" } });
+  });
+  afterAll(() => limited.stop());
+
+  test("login past its limit → 429 with Retry-After and the JSON error", async () => {
+    const attempt = () => limited.http("POST", "/auth/login", { body: { email: "x@example.com", password: "wrong-password" } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await attempt()).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const reply = await attempt();
+    expect(reply.body.error.code).toBe("rate_limited");
+    expect(Number(reply.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("outages", () => {
+  test("Redis unreachable: ready → 503, a submission → 503 and nothing is kept", async () => {
+    const down = await startStack({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
+    try {
+      expect(await down.http("GET", "/health/ready")).toMatchObject({ status: 503, body: { checks: { postgres: "up", redis: "down" } } });
+      const { token } = await down.user();
+      const reply = await down.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "m", input: { x: 1 } } } });
+      expect(reply.status).toBe(503);
+      expect(reply.headers.get("retry-after")).toBeTruthy();
+      expect(await down.db.task.count()).toBe(0);
+    } finally {
+      await down.stop();
+    }
+  });
+
+  test("PostgreSQL unreachable: ready → 503, a request that needs it → 503, never a stack trace", async () => {
+    const config = loadConfig(testEnv("pgdown", { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" }));
+    const api = await startApi(config, createLogger("test", "error"));
+    try {
+      const ready = await eventually(
+        async () => (await (await fetch(`${api.url}/health/ready`)).json()) as { checks: { redis: string } },
+        (body) => body.checks.redis === "up", // connects just after start
+      );
+      expect(ready).toMatchObject({ status: "unavailable", checks: { postgres: "down", redis: "up" } });
+      const login = await fetch(`${api.url}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "x@example.com", password: "correct-horse-battery" }),
+      });
+      expect(login.status).toBe(503);
+      expect(await login.text()).not.toContain("    at ");
+    } finally {
+      await api.stop();
+    }
+  });
+});
