@@ -12,7 +12,7 @@ export async function applySchedule(queue: Queue, schedule: Schedule): Promise<v
     return;
   }
   if (schedule.cron) checkCron(schedule.cron);
-  const repeat = schedule.cron ? { pattern: schedule.cron, utc: true } : { every: schedule.everyMs! };
+  const repeat = schedule.cron ? { pattern: schedule.cron, tz: "UTC" } : { every: schedule.everyMs! };
   await queue.upsertJobScheduler(schedule.id, repeat, {
     name: FIRE_JOB,
     data: { scheduleId: schedule.id },
