@@ -86,8 +86,6 @@ export interface AppConfig {
   corsOrigin: string;
   /** CIDRs allowed to reach the API's load balancer. */
   apiAllowedCidrs: string[];
-  /** Namespace whose Prometheus may scrape /metrics (the observability add-on's). */
-  monitoringNamespace: string;
   api: WorkloadConfig & { maxReplicas: number; targetCpuPercent: number };
   worker: WorkloadConfig & { concurrency: number; shutdownGraceSeconds: number };
   /** Extra environment for both services, e.g. RATE_LIMIT_* overrides. */
@@ -260,7 +258,6 @@ export function loadConfig(): StackConfig {
       logLevel: app.oneOf("logLevel", ["debug", "info", "warn", "error"] as const, "info"),
       corsOrigin: app.string("corsOrigin"),
       apiAllowedCidrs: app.cidrs("apiAllowedCidrs"),
-      monitoringNamespace: app.string("monitoringNamespace", "monitoring"),
       api: {
         ...apiWorkload,
         maxReplicas: api.int("maxReplicas", apiWorkload.replicas, 100, Math.max(apiWorkload.replicas, 3)),
