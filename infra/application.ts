@@ -71,7 +71,8 @@ export class Application extends pulumi.ComponentResource {
 
     const migrations = new k8s.batch.v1.Job(`${name}-migrations`, {
       // No fixed name: the Job's pod template is immutable, so a new image replaces it under a new name.
-      metadata: { namespace: ns, labels: labels("migrations") },
+      // Pulumi waits for the Job to complete; after a failed migration the next `up` starts a new one.
+      metadata: { namespace: ns, labels: labels("migrations"), annotations: { "pulumi.com/replaceUnready": "true" } },
       spec: {
         backoffLimit: 3,
         activeDeadlineSeconds: 600,
@@ -89,7 +90,12 @@ export class Application extends pulumi.ComponentResource {
       },
     }, { ...inNamespace, dependsOn: [namespace, config, secret] });
 
-    const afterMigrations = { ...this.opts, dependsOn: [config, secret, migrations] };
+    const afterMigrations = {
+      ...this.opts,
+      dependsOn: [config, secret, migrations],
+      // `replicas` seeds a new Deployment; afterwards the autoscalers (the API's HPA, KEDA) own it.
+      ignoreChanges: ["spec.replicas"],
+    };
     const apiContainer = this.serviceContainer("api", args.apiImage, API_PORT, args.api, {
       command: ["bun", "services/api/main.ts"],
       startupProbe: { ...httpProbe("/health", 2), failureThreshold: 30 },
