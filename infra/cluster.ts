@@ -52,7 +52,6 @@ export class Cluster extends pulumi.ComponentResource {
       endpointPrivateAccess: true,
       endpointPublicAccess: args.publicAccessCidrs.length > 0,
       publicAccessCidrs: args.publicAccessCidrs,
-      nodeAssociatePublicIpAddress: false,
       // NetworkPolicies are only enforced when the VPC CNI runs its network policy agent.
       vpcCniOptions: { enableNetworkPolicy: true },
     }, { parent: this, dependsOn: [logGroup] });
