@@ -1,6 +1,7 @@
 // PostgreSQL is the record of accepted work; Redis only carries it. If Redis loses jobs (flush,
-// restart without persistence), this puts every unfinished task back on its queue, and every
-// enabled schedule back into BullMQ. Re-adding is safe: the job id is the task id.
+// restart without persistence), or a job ended while PostgreSQL could not record it (an outage
+// longer than the retries), this puts every unfinished task back on its queue, and every enabled
+// schedule back into BullMQ. Re-adding is safe: the job id is the task id.
 import type { Db } from "../shared/db.ts";
 import { enqueueTasks, queueOf, type Queues, type TaskType } from "../shared/queues.ts";
 import type { Redis } from "../shared/redis.ts";
@@ -31,11 +32,21 @@ export async function reconcileOrphanedTasks(db: Db, redis: Redis, queues: Queue
     if (page.length === 0) return requeued;
     cursor = page.at(-1)!.id;
     const pipeline = redis.pipeline();
-    for (const task of page) pipeline.exists(`${prefix}:${queueOf[task.type as TaskType]}:${task.id}`);
-    const exists = (await pipeline.exec()) ?? [];
-    const missing = page.filter((_, i) => exists[i]?.[1] === 0);
-    if (missing.length > 0) await enqueueTasks(queues, missing);
-    requeued += missing.length;
+    for (const task of page) {
+      const queue = `${prefix}:${queueOf[task.type as TaskType]}`;
+      pipeline.exists(`${queue}:${task.id}`).zscore(`${queue}:failed`, task.id).zscore(`${queue}:completed`, task.id);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const reply = (i: number, k: number) => replies[i * 3 + k]?.[1];
+    const missing = page.filter((_, i) => reply(i, 0) === 0);
+    // A job BullMQ has finished while PostgreSQL still says queued/running: its final write was
+    // lost (PostgreSQL was down through every retry). Run it again; the conditional writes make a
+    // second run of a task that did finish a no-op.
+    const finished = page.filter((_, i) => reply(i, 0) === 1 && (reply(i, 1) !== null || reply(i, 2) !== null));
+    await Promise.all(finished.map((task) => queues.families[queueOf[task.type as TaskType]].remove(task.id)));
+    const orphaned = [...missing, ...finished];
+    if (orphaned.length > 0) await enqueueTasks(queues, orphaned);
+    requeued += orphaned.length;
   }
 }
 
