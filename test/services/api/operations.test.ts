@@ -119,7 +119,7 @@ describe("outages", () => {
     } finally {
       await down.stop();
     }
-  });
+  }, 20_000); // the enqueue waits out its timeout, then stopping waits out BullMQ's close
 
   test("PostgreSQL unreachable: ready → 503, a request that needs it → 503, never a stack trace", async () => {
     const config = loadConfig(testEnv("pgdown", { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" }));
@@ -140,5 +140,5 @@ describe("outages", () => {
     } finally {
       await api.stop();
     }
-  });
+  }, 20_000);
 });
