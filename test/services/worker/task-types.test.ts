@@ -1,0 +1,181 @@
+// Every task type end to end: API → BullMQ → worker → PostgreSQL, results read back through the API.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { startStack, type TestStack } from "../harness.ts";
+import { classify, features, labelled, run, separable, submitMany, settled, succeed, train, type Row } from "./helpers.ts";
+
+setDefaultTimeout(30_000);
+
+let stack: TestStack;
+let token: string;
+beforeAll(async () => {
+  stack = await startStack({ worker: true });
+  ({ token } = await stack.user());
+});
+afterAll(() => stack.stop());
+
+const line1 = (row: Row) => 3 * row.x1! - 2 * row.x2! + 5;
+const line2 = (row: Row) => -row.x1! + 0.5 * row.x2! - 1;
+
+describe("train and predict", () => {
+  test("logistic on separable data predicts held-out rows (≥ 95% correct)", async () => {
+    const trained = await train(stack, token, "clf", "logistic", separable(1, 1_000));
+    expect(trained).toMatchObject({ model: "clf", algorithm: "logistic", version: 1 });
+    expect(trained.metrics.accuracy).toBeGreaterThanOrEqual(0.95);
+
+    const heldOut = separable(2, 60);
+    const ids = await submitMany(
+      stack,
+      token,
+      heldOut.map(({ x1, x2 }) => ({ type: "predict", payload: { model: "clf", input: { x1, x2 } } })),
+    );
+    const tasks = await settled(stack, ids);
+    const byId = new Map(tasks.map((task) => [task.id, task]));
+    let correct = 0;
+    ids.forEach((id, i) => {
+      const task = byId.get(id)!;
+      expect(task.status).toBe("succeeded");
+      const result = task.result as { label: number; score: number; version: number; inferenceMs: number };
+      expect(result.version).toBe(1);
+      expect(result.score).toBeWithin(0, 1.000001);
+      expect(result.inferenceMs).toBeGreaterThanOrEqual(0);
+      if (result.label === heldOut[i]!.y) correct++;
+    });
+    expect(correct / heldOut.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  test("linear recovers a known relation", async () => {
+    const noise = features(3, 500).map((row) => 0.01 * row.x1!);
+    const rows = labelled(features(4, 500), line1).map((row, i) => ({ ...row, y: row.y! + noise[i]! }));
+    const trained = await train(stack, token, "line", "linear", rows);
+    expect(trained.version).toBe(1);
+    expect(trained.metrics.r2).toBeGreaterThan(0.999);
+
+    for (const input of [{ x1: 0.3, x2: -1.2 }, { x1: -2, x2: 0.5 }]) {
+      const result = await succeed(stack, token, "predict", { model: "line", input });
+      expect(result.score).toBeCloseTo(line1(input), 1);
+    }
+  });
+
+  test("a second train of the same name is version 2; predict uses the latest unless told a version", async () => {
+    const second = await train(stack, token, "line", "linear", labelled(features(5, 300), line2));
+    expect(second.version).toBe(2);
+
+    const input = { x1: 1.5, x2: 2 };
+    const latest = await succeed(stack, token, "predict", { model: "line", input });
+    expect(latest.version).toBe(2);
+    expect(latest.score).toBeCloseTo(line2(input), 1);
+    const first = await succeed(stack, token, "predict", { model: "line", version: 1, input });
+    expect(first.version).toBe(1);
+    expect(first.score).toBeCloseTo(line1(input), 1);
+  });
+
+  test("batch-predict scores many inputs, in the order given", async () => {
+    const inputs = features(6, 500);
+    const result = await succeed(stack, token, "batch-predict", { model: "line", version: 1, inputs });
+    expect(result).toMatchObject({ model: "line", version: 1 });
+    expect(result.predictions).toHaveLength(inputs.length);
+    result.predictions.forEach((prediction: { score: number }, i: number) => {
+      expect(prediction.score).toBeCloseTo(line1(inputs[i]!), 1);
+    });
+  });
+});
+
+describe("drift-check", () => {
+  const metricValue = async (model: string, version: number) => {
+    const text = await (await fetch(`${stack.worker!.url}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith(`model_drift_score{model="${model}",version="${version}"}`));
+    return line === undefined ? undefined : Number(line.split(" ").at(-1));
+  };
+
+  test("inputs from the training distribution → a drift score near 0", async () => {
+    await train(stack, token, "drifty", "logistic", separable(7, 600));
+    await succeed(stack, token, "batch-predict", { model: "drifty", inputs: features(8, 600) });
+    const check = await succeed(stack, token, "drift-check", { model: "drifty" });
+    expect(check).toMatchObject({ model: "drifty", version: 1, compared: 600 });
+    expect(Object.keys(check.psi).sort()).toEqual(["x1", "x2"]);
+    expect(check.driftScore).toBeLessThan(0.1);
+
+    const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "drifty", version: 1 } } });
+    expect(model.driftScore).toBeCloseTo(check.driftScore, 10);
+    expect(model.driftCheckedAt).toBeInstanceOf(Date);
+    expect(await metricValue("drifty", 1)).toBeCloseTo(check.driftScore, 10);
+  });
+
+  test("after predictions on shifted inputs → a high drift score, in the model and the metric", async () => {
+    await succeed(stack, token, "batch-predict", { model: "drifty", inputs: features(9, 600, { x1: 2 }) });
+    const check = await succeed(stack, token, "drift-check", { model: "drifty", window: 600 });
+    expect(check.compared).toBe(600);
+    expect(check.driftScore).toBeGreaterThan(0.25);
+    expect(check.psi.x1).toBe(check.driftScore); // the shifted feature is the one that drifted
+    expect(check.psi.x2).toBeLessThan(0.1);
+
+    const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "drifty", version: 1 } } });
+    expect(model.driftScore).toBeCloseTo(check.driftScore, 10);
+    expect(await metricValue("drifty", 1)).toBeCloseTo(check.driftScore, 10);
+  });
+});
+
+describe("models API", () => {
+  test("GET /models lists every name with its latest version", async () => {
+    const reply = await stack.http("GET", "/models", { token });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual([
+      { name: "clf", latestVersion: 1, versions: 1 },
+      { name: "drifty", latestVersion: 1, versions: 1 },
+      { name: "line", latestVersion: 2, versions: 2 },
+    ]);
+  });
+
+  test("GET /models/:name lists versions newest first, with their metrics", async () => {
+    const reply = await stack.http("GET", "/models/line", { token });
+    expect(reply.status).toBe(200);
+    expect(reply.body.name).toBe("line");
+    const versions = reply.body.versions as any[];
+    expect(versions.map((v) => v.version)).toEqual([2, 1]);
+    for (const version of versions) {
+      expect(version).toMatchObject({ algorithm: "linear", label: "y", features: ["x1", "x2"] });
+      expect(Object.keys(version.metrics).sort()).toEqual(["mse", "r2", "rmse", "rows"]);
+      expect(version.metrics.r2).toBeGreaterThan(0.999);
+      expect(typeof version.trainingTaskId).toBe("string");
+    }
+    expect(versions.map((v) => v.metrics.rows)).toEqual([300, 500]);
+    expect((await stack.http("GET", "/models/nope", { token })).status).toBe(404);
+  });
+});
+
+describe("bad inputs fail at once, with the reason", () => {
+  test("predict on an unknown model → failed, one attempt, the model named", async () => {
+    const task = await run(stack, token, "predict", { model: "ghost", input: { x1: 1, x2: 2 } });
+    expect(task.status).toBe("failed");
+    expect(task.attempts).toBe(1);
+    expect(task.error).toContain('model "ghost" does not exist');
+    expect(task.result).toBeNull();
+  });
+
+  test("predict on an unknown version → failed, one attempt", async () => {
+    const task = await run(stack, token, "predict", { model: "clf", version: 9, input: { x1: 1, x2: 2 } });
+    expect(task).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task.error).toContain('model "clf" has no version 9');
+  });
+
+  test("an input missing a feature → failed, the feature named, nothing recorded", async () => {
+    const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "clf", version: 1 } } });
+    const before = await stack.db.prediction.count({ where: { modelId: model.id } });
+    const task = await run(stack, token, "predict", { model: "clf", input: { x1: 1 } });
+    expect(task).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task.error).toContain('"x2" is missing');
+
+    const batch = await run(stack, token, "batch-predict", { model: "clf", inputs: [{ x1: 1, x2: 0 }, { x2: 1 }] });
+    expect(batch).toMatchObject({ status: "failed", attempts: 1 });
+    expect(batch.error).toContain('inputs[1]: input: "x1" is missing');
+    expect(await stack.db.prediction.count({ where: { modelId: model.id } })).toBe(before);
+  });
+
+  test("train with a non-binary logistic label → failed, one attempt", async () => {
+    const rows = labelled(features(10, 20), (row) => classify(row) * 2);
+    const task = await run(stack, token, "train", { model: "bad", algorithm: "logistic", label: "y", rows });
+    expect(task).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task.error).toContain("must be 0 or 1");
+    expect(await stack.db.model.count({ where: { name: "bad" } })).toBe(0);
+  });
+});
