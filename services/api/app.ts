@@ -1,7 +1,6 @@
 // The Elysia app, built from its collaborators so tests can make one against their own database
 // and key prefix. main.ts is the process around it.
 import { cors } from "@elysiajs/cors";
-import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import type { Config } from "../shared/config.ts";
 import type { Db } from "../shared/db.ts";
@@ -18,6 +17,7 @@ import { ScheduleService } from "./modules/schedules/service.ts";
 import type { TaskEvents } from "./modules/tasks/events.ts";
 import { taskRoutes } from "./modules/tasks/index.ts";
 import { TaskService } from "./modules/tasks/service.ts";
+import { docs } from "./plugins/docs.ts";
 import { errors } from "./plugins/errors.ts";
 import { httpMetrics } from "./plugins/http-metrics.ts";
 import { RateLimiter, rateLimit } from "./plugins/rate-limit.ts";
@@ -47,15 +47,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter }
     .use(securityHeaders)
     .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))
     .use(httpMetrics)
-    .use(
-      openapi({
-        path: "/openapi",
-        documentation: {
-          info: { title: "ml-task-scheduler API", version: "1.0.0", description: "Submit ML tasks and read their results." },
-          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-        },
-      }),
-    )
+    .use(docs)
     .use(healthRoutes(db, redis))
     .use(limits)
     .use(authRoutes(new AuthService(db), { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds }, limits))
