@@ -20,15 +20,16 @@ export async function applySchedule(queue: Queue, schedule: Schedule): Promise<v
   });
 }
 
+export class InvalidCronError extends Error {}
+
 /**
- * Throws when BullMQ's own parser rejects `pattern`, with a message that says "cron pattern": the
- * parser's own ("Constraint error, got value 61 expected range 0-59") does not say what was wrong,
- * so callers could not tell the client's mistake from Redis failing.
+ * Throws InvalidCronError when BullMQ's own parser rejects `pattern`, so a client's mistake is told
+ * apart from Redis failing (the parser's "Constraint error, got value 61…" names neither).
  */
 export function checkCron(pattern: string): void {
   try {
     getNextMillis(Date.now(), { pattern, tz: "UTC" });
   } catch (error) {
-    throw new Error(`invalid cron pattern "${pattern}": ${errorMessage(error)}`);
+    throw new InvalidCronError(`invalid cron pattern "${pattern}": ${errorMessage(error)}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Db, Prisma, Schedule } from "../../../shared/db.ts";
 import { isUniqueViolation } from "../../../shared/db.ts";
 import type { Queues } from "../../../shared/queues.ts";
-import { applySchedule } from "../../../shared/schedules.ts";
+import { applySchedule, InvalidCronError } from "../../../shared/schedules.ts";
 import { conflict, notFound, unprocessable } from "../../plugins/errors.ts";
 import { checkPayload } from "../tasks/service.ts";
 import type { ScheduleInput, ScheduleUpdate } from "./model.ts";
@@ -75,16 +75,15 @@ export class ScheduleService {
   }
 
   /**
-   * Writes the row and the job scheduler together: BullMQ rejects a bad cron pattern, and then
-   * the row is rolled back too, so PostgreSQL never holds a schedule Redis cannot run.
+   * Writes the row and the job scheduler together: a bad cron pattern or a Redis failure rolls
+   * the row back too, so PostgreSQL never holds a schedule Redis cannot run.
    */
   private async store(write: (tx: Prisma.TransactionClient) => Promise<Schedule>): Promise<Schedule> {
     try {
       return await this.db.$transaction(async (tx) => {
         const schedule = await write(tx);
-        await applySchedule(this.queues.schedules, schedule).catch((error: Error) => {
-          if (/cron|pattern|Invalid/i.test(error.message)) throw unprocessable(`invalid schedule: ${error.message}`);
-          throw error;
+        await applySchedule(this.queues.schedules, schedule).catch((error: unknown) => {
+          throw error instanceof InvalidCronError ? unprocessable(error.message) : error;
         });
         return schedule;
       });
