@@ -39,6 +39,8 @@ export interface Config {
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
   reconcileIntervalMs: number;
+  /** The reconciler leaves younger tasks alone: the API may be between its insert and its enqueue. */
+  reconcileGraceMs: number;
   otlpEndpoint: string | undefined;
 }
 
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
     workerLockDurationMs: int(env, "WORKER_LOCK_DURATION_MS", 30_000, 1_000),
     workerStalledIntervalMs: int(env, "WORKER_STALLED_INTERVAL_MS", 30_000, 500),
     reconcileIntervalMs: int(env, "RECONCILE_INTERVAL_MS", 30_000, 100),
+    reconcileGraceMs: int(env, "RECONCILE_GRACE_MS", 10_000, 1_000),
     otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
   };
 }

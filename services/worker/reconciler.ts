@@ -61,6 +61,6 @@ export async function reconcileSchedules(db: Db, queues: Queues): Promise<number
   return restored;
 }
 
-export async function reconcile(db: Db, redis: Redis, queues: Queues, prefix: string): Promise<ReconcileResult> {
-  return { tasks: await reconcileOrphanedTasks(db, redis, queues, prefix), schedules: await reconcileSchedules(db, queues) };
+export async function reconcile(db: Db, redis: Redis, queues: Queues, prefix: string, graceMs?: number): Promise<ReconcileResult> {
+  return { tasks: await reconcileOrphanedTasks(db, redis, queues, prefix, graceMs), schedules: await reconcileSchedules(db, queues) };
 }

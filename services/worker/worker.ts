@@ -52,7 +52,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   }
 
   const runReconcile = async () => {
-    const restored = await reconcile(db, redis, queues, config.queuePrefix);
+    const restored = await reconcile(db, redis, queues, config.queuePrefix, config.reconcileGraceMs);
     if (restored.tasks || restored.schedules) logger.info("reconciled", { ...restored });
     return restored;
   };
