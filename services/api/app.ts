@@ -1,7 +1,7 @@
 // The Elysia app, built from its collaborators so tests can make one against their own database
 // and key prefix. main.ts is the process around it.
 import { cors } from "@elysiajs/cors";
-import { Elysia } from "elysia";
+import { type AnyElysia, Elysia } from "elysia";
 import type { Config } from "../shared/config.ts";
 import type { Db } from "../shared/db.ts";
 import type { Logger } from "../shared/logger.ts";
@@ -31,9 +31,11 @@ export interface ApiDeps {
   events: TaskEvents;
   logger: Logger;
   limiter: RateLimiter;
+  /** The OpenTelemetry plugin when tracing is on (services/shared/tracing.ts). */
+  traced?: AnyElysia;
 }
 
-export function createApp({ config, db, redis, queues, events, logger, limiter }: ApiDeps) {
+export function createApp({ config, db, redis, queues, events, logger, limiter, traced }: ApiDeps) {
   const auth = authenticated({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   const limits = rateLimit(limiter, config.trustProxy);
   // Handlers are all `async`: Elysia routes a rejected promise from a plain function past onError.
@@ -43,6 +45,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter }
     normalize: false,
     serve: { maxRequestBodySize: config.bodyLimitBytes, development: false },
   })
+    .use(traced ?? new Elysia({ name: "untraced" }))
     .use(errors(logger))
     .use(securityHeaders)
     .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))

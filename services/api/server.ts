@@ -5,6 +5,7 @@ import { createDb } from "../shared/db.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createQueues } from "../shared/queues.ts";
 import { createFailFastRedis } from "../shared/redis.ts";
+import { startTracing } from "../shared/tracing.ts";
 import { within } from "../shared/within.ts";
 import { createApp } from "./app.ts";
 import { TaskEvents } from "./modules/tasks/events.ts";
@@ -19,13 +20,16 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
   const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
   const redis = createFailFastRedis(config.redisUrl);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
-  const queues = createQueues(redis, config.queuePrefix);
+  const tracing = await startTracing("mlts-api", config.otlpEndpoint);
+  const queues = createQueues(redis, config.queuePrefix, tracing?.telemetry);
   const events = new TaskEvents(config.redisUrl, config.queuePrefix);
   const limiter = new RateLimiter(config.rateLimits);
   collectProcessMetrics();
   trackQueueDepth(queues);
 
-  const app = createApp({ config, db, redis, queues, events, logger, limiter }).listen({ port: config.port, hostname: "0.0.0.0" });
+  // HTTP spans; the plugin joins the SDK startTracing registered rather than starting its own.
+  const traced = tracing && (await import("@elysiajs/opentelemetry")).opentelemetry({ serviceName: "mlts-api" });
+  const app = createApp({ config, db, redis, queues, events, logger, limiter, traced }).listen({ port: config.port, hostname: "0.0.0.0" });
   const url = `http://127.0.0.1:${app.server!.port}`;
   logger.info("api listening", { url });
 
@@ -38,6 +42,7 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
       await within(Promise.allSettled([events.close(), queues.close()]), 2_000, "closing queues").catch(() => {});
       redis.disconnect();
       await db.$disconnect();
+      await tracing?.shutdown(); // flushes the last spans
     },
   };
 }

@@ -1,6 +1,6 @@
 // Where tasks go in Redis: one BullMQ queue per task family. The job id is always the task id, so a
 // task can never be queued twice (BullMQ ignores an add whose job id already exists).
-import { type JobsOptions, Queue } from "bullmq";
+import { type JobsOptions, Queue, type Telemetry } from "bullmq";
 import type { Redis } from "./redis.ts";
 
 export const TASK_TYPES = ["train", "predict", "batch-predict", "drift-check"] as const;
@@ -27,9 +27,9 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, telemetry?: Telemetry): Queues {
   // Connection errors are the connection's to report (its owner logs them); BullMQ re-emits them here.
-  const open = (name: string) => new Queue(name, { connection, prefix }).on("error", () => {});
+  const open = (name: string) => new Queue(name, { connection, prefix, telemetry }).on("error", () => {});
   const families = { train: open("train"), predict: open("predict"), drift: open("drift") };
   const schedules = open(SCHEDULES_QUEUE);
   return {

@@ -7,6 +7,7 @@ import { createLogger, errorMessage, type Logger } from "../shared/logger.ts";
 import { collectProcessMetrics, registry } from "../shared/metrics.ts";
 import { createQueues, FAMILY_QUEUES, SCHEDULES_QUEUE } from "../shared/queues.ts";
 import { createFailFastRedis, createWorkerRedis } from "../shared/redis.ts";
+import { startTracing } from "../shared/tracing.ts";
 import { markFailed, taskRunner } from "./lifecycle.ts";
 import { reconcile } from "./reconciler.ts";
 import { scheduleFirer } from "./schedules.ts";
@@ -23,7 +24,8 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
   const redis = createFailFastRedis(config.redisUrl);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
-  const queues = createQueues(redis, config.queuePrefix);
+  const tracing = await startTracing("mlts-worker", config.otlpEndpoint);
+  const queues = createQueues(redis, config.queuePrefix, tracing?.telemetry);
   const connection = createWorkerRedis(config.redisUrl);
   connection.on("error", () => {}); // the workers' own error events report it
   collectProcessMetrics();
@@ -35,6 +37,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     maxStalledCount: 2,
     lockDuration: config.workerLockDurationMs,
     stalledInterval: config.workerStalledIntervalMs,
+    telemetry: tracing?.telemetry,
   };
   const runTask = taskRunner(db, logger);
   const workers = [
@@ -91,6 +94,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       redis.disconnect();
       connection.disconnect();
       await db.$disconnect();
+      await tracing?.shutdown(); // flushes the last spans
     },
   };
 }
