@@ -50,7 +50,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter, 
     .use(securityHeaders)
     .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))
     .use(httpMetrics)
-    .use(docs)
+    .use(docs())
     .use(healthRoutes(db, redis))
     .use(limits)
     .use(authRoutes(new AuthService(db), { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds }, limits))
