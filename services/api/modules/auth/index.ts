@@ -10,6 +10,8 @@ export interface AuthOptions {
   ttlSeconds: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const tokenSigner = ({ secret, ttlSeconds }: AuthOptions) =>
   jwt({ name: "jwt", secret, alg: "HS256", exp: `${ttlSeconds}s` });
 
@@ -22,7 +24,11 @@ export const authenticated = (options: AuthOptions) =>
       const header = headers.authorization;
       if (!header?.startsWith("Bearer ")) throw unauthorized();
       const claims = await jwt.verify(header.slice(7), { algorithms: ["HS256"] });
-      if (!claims || typeof claims.sub !== "string") throw unauthorized("the token is invalid or expired");
+      // Only tokens shaped like ours: a user id (UUID) and an expiry. Anything else signed with the
+      // secret would otherwise reach the database as an owner id (a 500) or never expire.
+      if (!claims || typeof claims.sub !== "string" || !UUID.test(claims.sub) || typeof claims.exp !== "number") {
+        throw unauthorized("the token is invalid or expired");
+      }
       return { user: { id: claims.sub, role: String(claims.role ?? "user") } };
     });
 
