@@ -80,6 +80,11 @@ export const errors = (logger: Logger) =>
         set.status = 400;
         return body("bad_request", "invalid cookie");
     }
+    if ((error as { code?: unknown }).code === "P2003") {
+      // The API's only foreign keys are owner ids: a valid token whose account was deleted.
+      set.status = 401;
+      return body("unauthorized", "the account of this token no longer exists");
+    }
     if (isDependencyOutage(error)) {
       set.status = 503;
       set.headers["retry-after"] = "5";
