@@ -11,6 +11,12 @@ import type { Istio } from "./istio.ts";
 const API_SERVICE_PORT = 80;
 const API_CONTAINER_PORT = 3000;
 
+type HttpRoute = NonNullable<NonNullable<IVirtualService["spec"]>["http"]>[number];
+/** Only failures where the request never reached the API are retried: a POST never runs twice. */
+const NOT_REACHED = "connect-failure,refused-stream,reset-before-request";
+/** `GET /tasks/{id}?wait=` holds the request up to 60 s (the API's maximum) before it answers. */
+const LONGEST_WAIT = "65s";
+
 export interface ApiTrafficArgs {
   provider: k8s.Provider;
   istio: Istio;
@@ -51,24 +57,36 @@ export class ApiTraffic extends pulumi.ComponentResource {
     };
     customResource(`${name}-gateway`, gateway, afterIstio);
 
+    // Every route splits between stable and canary alike; the first route that matches applies.
+    const route = canarySplit(args.canaryWeight).map(({ service, weight }) => ({
+      destination: { host: host(service), port: { number: API_SERVICE_PORT } },
+      weight,
+    }));
+    const http: HttpRoute[] = [
+      {
+        // Server-sent events: the API holds the stream open up to 10 minutes and ends it itself.
+        // No route timeout, and no retry of a stream that may already have sent events.
+        name: "task-events",
+        match: [{ method: { exact: "GET" }, uri: { regex: "^/tasks/[^/]+/events$" } }],
+        route,
+        timeout: "0s",
+        retries: { attempts: 0 },
+      },
+      {
+        // A task read may wait for the result (`?wait=` up to 60 s): each try may last as long.
+        name: "task-read",
+        match: [{ method: { exact: "GET" }, uri: { regex: "^/tasks/[^/]+$" } }],
+        route,
+        timeout: LONGEST_WAIT,
+        retries: { attempts: 2, perTryTimeout: LONGEST_WAIT, retryOn: NOT_REACHED },
+      },
+      { name: "api", route, timeout: "30s", retries: { attempts: 2, perTryTimeout: "10s", retryOn: NOT_REACHED } },
+    ];
     const virtualService: IVirtualService = {
       apiVersion: "networking.istio.io/v1",
       kind: "VirtualService",
       metadata: { name: "api", namespace },
-      spec: {
-        hosts: ["*"],
-        gateways: ["api"],
-        http: [{
-          name: "api",
-          route: canarySplit(args.canaryWeight).map(({ service, weight }) => ({
-            destination: { host: host(service), port: { number: API_SERVICE_PORT } },
-            weight,
-          })),
-          timeout: "30s",
-          // Only failures where the request never reached the API: a POST is never run twice.
-          retries: { attempts: 2, perTryTimeout: "10s", retryOn: "connect-failure,refused-stream,reset-before-request" },
-        }],
-      },
+      spec: { hosts: ["*"], gateways: ["api"], http },
     };
     customResource(`${name}-routes`, virtualService, afterIstio);
 
