@@ -4,14 +4,25 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { CANARY_SERVICE, STABLE_SERVICE } from "./addons/canary.ts";
 import type { Cluster } from "./cluster.ts";
 import type { AppConfig, WorkloadConfig } from "./config.ts";
 import type { SecretsOperator } from "./secrets.ts";
-import { hardenedPod, httpProbe, labels, resources, spreadOverZonesAndNodes } from "./workload.ts";
+import { hardenedPod, httpProbe, labels, resources, selectorOf, spreadOverZonesAndNodes } from "./workload.ts";
 
 export interface ApplicationArgs extends AppConfig {
   cluster: Cluster;
   secretsOperator: SecretsOperator;
+  /** The service mesh every pod of the namespace joins (a sidecar each, except the migrations Job's). */
+  mesh: {
+    /** Created before any pod: the sidecar injector and what redirects the pods' traffic. */
+    sidecarInjection: pulumi.Resource[];
+    /** Outside the namespace, what the sidecars and services connect to (istiod, the trace collector). */
+    egress: { namespace: string; ports: number[] }[];
+  };
+  /** `mlts:addons.canary.weight`: the api-canary Deployment exists only while it is above 0. */
+  canaryWeight: number;
+  /** The stack's api image (built or promoted); `stableImage` and `canaryImage` override it. */
   apiImage: pulumi.Input<string>;
   workerImage: pulumi.Input<string>;
   /** Secrets Manager secret holding DATABASE_URL, REDIS_URL, JWT_SECRET, and the KMS key encrypting it. */
@@ -28,17 +39,23 @@ const REDIS_PORT = 6379;
 const CONFIG_NAME = "mlts-config";
 const SECRET_NAME = "mlts-app";
 const SECRETS_READER = "secrets-reader";
+/** Deployment, Service and `component` label of the stable api and its canary: the gateway's routes name them. */
+const API = STABLE_SERVICE;
+const CANARY = CANARY_SERVICE;
 /** Every container reads the same config: the ConfigMap and the Secret synced from Secrets Manager. */
 const ENV_FROM = [{ configMapRef: { name: CONFIG_NAME } }, { secretRef: { name: SECRET_NAME } }];
 
 /**
- * The services on the cluster: namespace, secrets from Secrets Manager, the migrations Job (the API
- * and the worker roll only after it succeeds), the api and worker Deployments with their Services,
- * PodDisruptionBudgets, the API's HorizontalPodAutoscaler, and NetworkPolicies that deny by default.
+ * The services on the cluster: namespace (in the mesh), secrets from Secrets Manager, the migrations
+ * Job (the API and the worker roll only after it succeeds), the api and worker Deployments with their
+ * Services, PodDisruptionBudgets and the API's HorizontalPodAutoscaler, an api-canary Deployment while
+ * a canary is in flight, and NetworkPolicies that deny by default. The `api` Service is internal:
+ * clients come in through the Istio ingress gateway (infra/addons), whose routes split stable/canary.
  */
 export class Application extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
-  readonly apiUrl: pulumi.Output<string>;
+  /** The image the stable api runs (the stack's, or `stableImage` while it is held). */
+  readonly apiImage: pulumi.Output<string>;
 
   private readonly opts: pulumi.CustomResourceOptions;
 
@@ -48,9 +65,26 @@ export class Application extends pulumi.ComponentResource {
     const ns = args.namespace;
 
     const namespace = new k8s.core.v1.Namespace(name, {
-      metadata: { name: ns, labels: { "pod-security.kubernetes.io/enforce": "restricted", ...labels("namespace") } },
+      metadata: {
+        name: ns,
+        labels: {
+          // Istio's CNI agent sets up the sidecars' traffic redirection, so injected pods need no
+          // privileged init container and still pass the restricted level.
+          "pod-security.kubernetes.io/enforce": "restricted",
+          // Every pod gets a sidecar (strict mTLS, the gateway's routes and policies). Prometheus
+          // scrapes through it with mesh certificates (observability add-on), so the metrics ports
+          // stay mTLS-only too: no PERMISSIVE exception, which the policy pack would refuse.
+          "istio-injection": "enabled",
+          ...labels("namespace"),
+        },
+      },
     }, this.opts);
     const inNamespace = { ...this.opts, dependsOn: [namespace] };
+    // Every pod creation in the namespace goes through the sidecar injector: it must be up first.
+    const podOpts = (...dependsOn: pulumi.Resource[]): pulumi.CustomResourceOptions =>
+      ({ ...this.opts, dependsOn: [namespace, ...dependsOn, ...args.mesh.sidecarInjection] });
+    const stableImage = args.stableImage ?? args.apiImage;
+    const canaryImage = args.canaryWeight > 0 ? args.canaryImage ?? args.apiImage : undefined;
 
     const secret = this.secretFromSecretsManager(namespace);
     const configData: Record<string, string> = {
@@ -77,47 +111,33 @@ export class Application extends pulumi.ComponentResource {
         backoffLimit: 3,
         activeDeadlineSeconds: 600,
         template: {
-          // A mesh sidecar would keep the pod running after the migration ends.
-          metadata: { labels: labels("migrations"), annotations: { "sidecar.istio.io/inject": "false" } },
+          // No sidecar, rather than a native one: the Job talks only to RDS, which is outside the
+          // mesh (its NetworkPolicy allows PostgreSQL egress), and a classic sidecar never exits, so
+          // the Job would never complete. As a label, the injector's webhook is not even consulted.
+          metadata: { labels: { ...labels("migrations"), "sidecar.istio.io/inject": "false" } },
           spec: hardenedPod({
             name: "migrate",
-            image: args.apiImage,
+            // The newest code's schema, which a canary may need. The stable api must cope with it, as
+            // during any rolling update (expand, then contract); migrations it does not know are skipped.
+            image: canaryImage ?? stableImage,
             command: ["bun", "run", "migrate"],
             envFrom: ENV_FROM,
             resources: resources(args.api),
           }, { restartPolicy: "Never" }),
         },
       },
-    }, { ...inNamespace, dependsOn: [namespace, config, secret] });
+    }, podOpts(config, secret));
 
     const afterMigrations = {
-      ...this.opts,
-      dependsOn: [config, secret, migrations],
+      ...podOpts(config, secret, migrations),
       // `replicas` seeds a new Deployment; afterwards the autoscalers (the API's HPA, KEDA) own it.
       ignoreChanges: ["spec.replicas"],
     };
-    const apiContainer = this.serviceContainer("api", args.apiImage, API_PORT, args.api, {
-      command: ["bun", "services/api/main.ts"],
-      startupProbe: { ...httpProbe("/health", 2), failureThreshold: 30 },
-      livenessProbe: httpProbe("/health", 10),
-      readinessProbe: httpProbe("/health/ready", 5),
-    });
-    const api = new k8s.apps.v1.Deployment(`${name}-api`, {
-      metadata: { name: "api", namespace: ns, labels: labels("api") },
-      spec: {
-        replicas: args.api.replicas,
-        selector: { matchLabels: labels("api") },
-        // Keep full capacity during a rollout: add a new pod before removing an old one.
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
-          metadata: { labels: labels("api"), annotations: { "checksum/config": configChecksum } },
-          spec: hardenedPod(apiContainer, {
-            serviceAccountName: this.serviceAccount("api", inNamespace),
-            topologySpreadConstraints: spreadOverZonesAndNodes("api"),
-          }),
-        },
-      },
-    }, afterMigrations);
+    const apiPod = { serviceAccountName: this.serviceAccount(API, inNamespace), configChecksum };
+    this.apiDeployment(API, stableImage, apiPod, afterMigrations);
+    // The canary: the stable api's pod with another image, behind its own Service (the gateway's
+    // routes weigh stable against it). Absent at weight 0, so nothing runs for nothing.
+    if (canaryImage !== undefined) this.apiDeployment(CANARY, canaryImage, apiPod, afterMigrations);
 
     const workerContainer = this.serviceContainer("worker", args.workerImage, WORKER_PORT, args.worker, {
       command: ["bun", "services/worker/main.ts"],
@@ -141,19 +161,10 @@ export class Application extends pulumi.ComponentResource {
       },
     }, afterMigrations);
 
-    const apiService = new k8s.core.v1.Service(`${name}-api`, {
-      metadata: {
-        name: "api",
-        namespace: ns,
-        labels: labels("api"),
-        annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
-      },
-      spec: {
-        type: "LoadBalancer",
-        selector: labels("api"),
-        ports: [{ name: "http", port: 80, targetPort: "http" }],
-        loadBalancerSourceRanges: args.apiAllowedCidrs,
-      },
+    // Inside the cluster only: the ingress gateway is the API's one front door.
+    new k8s.core.v1.Service(`${name}-api`, {
+      metadata: { name: API, namespace: ns, labels: labels(API) },
+      spec: { type: "ClusterIP", selector: labels(API), ports: [{ name: "http", port: 80, targetPort: "http" }] },
     }, inNamespace);
     // Scraped by the observability add-on; no traffic goes to the worker otherwise.
     new k8s.core.v1.Service(`${name}-worker`, {
@@ -161,31 +172,69 @@ export class Application extends pulumi.ComponentResource {
       spec: { selector: labels("worker"), ports: [{ name: "http-metrics", port: WORKER_PORT, targetPort: "http" }] },
     }, inNamespace);
 
-    for (const component of ["api", "worker"]) {
-      new k8s.policy.v1.PodDisruptionBudget(`${name}-${component}`, {
-        metadata: { name: component, namespace: ns, labels: labels(component) },
-        spec: { maxUnavailable: 1, selector: { matchLabels: labels(component) } },
-      }, inNamespace);
-    }
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-api`, {
-      metadata: { name: "api", namespace: ns, labels: labels("api") },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
-        minReplicas: args.api.replicas,
-        maxReplicas: args.api.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.api.targetCpuPercent } } }],
-      },
-    }, { ...inNamespace, dependsOn: [api] });
+    this.podDisruptionBudget("worker", inNamespace);
 
     this.networkPolicies(inNamespace);
 
     this.namespace = namespace.metadata.name;
-    this.apiUrl = apiService.status.loadBalancer.ingress.apply((ingress) => {
-      const host = ingress[0]?.hostname ?? ingress[0]?.ip;
-      if (host === undefined) throw new Error("The api Service has no load balancer address");
-      return `http://${host}`;
+    this.apiImage = pulumi.output(stableImage);
+    this.registerOutputs({ namespace: this.namespace, apiImage: this.apiImage });
+  }
+
+  /**
+   * An API Deployment (`api`, or `api-canary` with the canary's image) with its disruption budget and
+   * CPU autoscaler. The canary gets the stable's range: at the last step it carries all the traffic.
+   */
+  private apiDeployment(
+    component: string,
+    image: pulumi.Input<string>,
+    pod: { serviceAccountName: pulumi.Input<string>; configChecksum: string },
+    opts: pulumi.CustomResourceOptions,
+  ): void {
+    const { namespace, api } = this.args;
+    const container = this.serviceContainer(API, image, API_PORT, api, {
+      command: ["bun", "services/api/main.ts"],
+      // Clients reach the API only through the ingress gateway, which appends the client's own
+      // address to X-Forwarded-For (see addons/istio.ts): the API keys its rate limits on that last hop.
+      env: [{ name: "TRUST_PROXY", value: "true" }],
+      startupProbe: { ...httpProbe("/health", 2), failureThreshold: 30 },
+      livenessProbe: httpProbe("/health", 10),
+      readinessProbe: httpProbe("/health/ready", 5),
     });
-    this.registerOutputs({ namespace: this.namespace, apiUrl: this.apiUrl });
+    const deployment = new k8s.apps.v1.Deployment(`${this.name}-${component}`, {
+      metadata: { name: component, namespace, labels: labels(component) },
+      spec: {
+        replicas: api.replicas,
+        selector: { matchLabels: labels(component) },
+        // Keep full capacity during a rollout: add a new pod before removing an old one.
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+        template: {
+          metadata: { labels: labels(component), annotations: { "checksum/config": pod.configChecksum } },
+          spec: hardenedPod(container, {
+            serviceAccountName: pod.serviceAccountName,
+            topologySpreadConstraints: spreadOverZonesAndNodes(component),
+          }),
+        },
+      },
+    }, opts);
+    const afterDeployment = { ...this.opts, dependsOn: [deployment] };
+    this.podDisruptionBudget(component, afterDeployment);
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${this.name}-${component}`, {
+      metadata: { name: component, namespace, labels: labels(component) },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: component },
+        minReplicas: api.replicas,
+        maxReplicas: api.maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: api.targetCpuPercent } } }],
+      },
+    }, afterDeployment);
+  }
+
+  private podDisruptionBudget(component: string, opts: pulumi.CustomResourceOptions): void {
+    new k8s.policy.v1.PodDisruptionBudget(`${this.name}-${component}`, {
+      metadata: { name: component, namespace: this.args.namespace, labels: labels(component) },
+      spec: { maxUnavailable: 1, selector: { matchLabels: labels(component) } },
+    }, opts);
   }
 
   /** A service container: env from the ConfigMap and the synced Secret, one named port for traffic, probes and metrics. */
@@ -194,7 +243,7 @@ export class Application extends pulumi.ComponentResource {
     image: pulumi.Input<string>,
     port: number,
     workload: WorkloadConfig,
-    extra: Pick<k8s.types.input.core.v1.Container, "command" | "startupProbe" | "livenessProbe" | "readinessProbe">,
+    extra: Pick<k8s.types.input.core.v1.Container, "command" | "env" | "startupProbe" | "livenessProbe" | "readinessProbe">,
   ): k8s.types.input.core.v1.Container {
     return {
       name: component,
@@ -271,9 +320,11 @@ export class Application extends pulumi.ComponentResource {
   }
 
   /**
-   * Deny everything, then allow: DNS for all; the API port from anywhere (the load balancer applies
-   * the CIDR allow-list); the worker's metrics port from inside the VPC (kubelet probes, Prometheus);
-   * PostgreSQL and Redis egress to the VPC (migrations: PostgreSQL only).
+   * Deny everything, then allow: DNS for all; the mesh (istiod, the trace collector) for all, before
+   * the first sidecar starts; the API port (stable and canary) from anywhere in the cluster (the
+   * mesh's AuthorizationPolicies admit only the ingress gateway and Prometheus); the worker's metrics
+   * port from inside the VPC (Prometheus); PostgreSQL and Redis egress to the VPC (migrations:
+   * PostgreSQL only). Kubelet probes come from the node, which the VPC CNI's policy agent always admits.
    */
   private networkPolicies(opts: pulumi.CustomResourceOptions): void {
     const ns = this.args.namespace;
@@ -291,8 +342,16 @@ export class Application extends pulumi.ComponentResource {
         ports: [{ protocol: "UDP", port: 53 }, ...tcp(53)],
       }],
     });
+    policy("allow-mesh", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: this.args.mesh.egress.map(({ namespace, ports }) => ({
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } }],
+        ports: tcp(...ports),
+      })),
+    });
     policy("api", {
-      podSelector: { matchLabels: labels("api") },
+      podSelector: selectorOf(API, CANARY),
       policyTypes: ["Ingress", "Egress"],
       ingress: [{ ports: tcp(API_PORT) }],
       egress: [{ to: vpc, ports: tcp(POSTGRES_PORT, REDIS_PORT) }],

@@ -80,12 +80,25 @@ export interface WorkloadConfig {
   memoryLimit: string;
 }
 
+/**
+ * The services on the cluster. Clients reach the API only through the Istio ingress gateway (its
+ * load balancer and who may reach it: `mlts:addons.gateway`); the `api` Service is cluster-internal.
+ */
 export interface AppConfig {
   namespace: string;
   logLevel: "debug" | "info" | "warn" | "error";
   corsOrigin: string;
-  /** CIDRs allowed to reach the API's load balancer. */
-  apiAllowedCidrs: string[];
+  /**
+   * The image the stable `api` Deployment runs instead of the stack's api image (built in dev,
+   * promoted elsewhere): set it to the running digest (`pulumi stack output apiImage`) before a
+   * canary so that `pulumi up` moves only the canary. Unset = the stack's api image.
+   */
+  stableImage?: string;
+  /**
+   * The image the `api-canary` Deployment runs while `mlts:addons.canary.weight` is above 0 (no
+   * canary runs at 0). Unset = the stack's api image, i.e. the release a held stable has not taken yet.
+   */
+  canaryImage?: string;
   api: WorkloadConfig & { maxReplicas: number; targetCpuPercent: number };
   worker: WorkloadConfig & { concurrency: number; shutdownGraceSeconds: number };
   /** Extra environment for both services, e.g. RATE_LIMIT_* overrides. */
@@ -175,7 +188,8 @@ class Section {
   }
 }
 
-const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+/** An IPv4 CIDR, as the config readers here and in addons/config.ts accept it. */
+export const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 
 function asObject(v: unknown): Raw | undefined {
   return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : undefined;
@@ -257,7 +271,8 @@ export function loadConfig(): StackConfig {
       namespace: app.string("namespace", "mlts"),
       logLevel: app.oneOf("logLevel", ["debug", "info", "warn", "error"] as const, "info"),
       corsOrigin: app.string("corsOrigin"),
-      apiAllowedCidrs: app.cidrs("apiAllowedCidrs"),
+      stableImage: app.optionalString("stableImage"),
+      canaryImage: app.optionalString("canaryImage"),
       api: {
         ...apiWorkload,
         maxReplicas: api.int("maxReplicas", apiWorkload.replicas, 100, Math.max(apiWorkload.replicas, 3)),

@@ -190,6 +190,11 @@ function unwrapSecrets(value: unknown): unknown {
 
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
+/** The address the mocks give a LoadBalancer Service (resource `name`), shaped like an NLB's DNS name. */
+export function mockLoadBalancerHostname(name: string, stack: StackName, region = "us-east-1"): string {
+  return `a${hex(name, 31)}-${hex(stack, 16)}.elb.${region}.amazonaws.com`;
+}
+
 /** Mocks that answer like AWS would: ids, ARNs, endpoints, image digests, the EKS kubeconfig. */
 function mocks(region: string, stack: StackName): pulumi.runtime.Mocks {
   const registry = `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com`;
@@ -262,7 +267,7 @@ function mocks(region: string, stack: StackName): pulumi.runtime.Mocks {
         return { result: hex(name, Number(inputs.length ?? 32)) };
       case "kubernetes:core/v1:Service":
         return (inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"
-          ? { status: { loadBalancer: { ingress: [{ hostname: `a${hex(name, 31)}-${hex(stack, 16)}.elb.${region}.amazonaws.com` }] } } }
+          ? { status: { loadBalancer: { ingress: [{ hostname: mockLoadBalancerHostname(name, stack, region) }] } } }
           : {};
       default:
         return {};

@@ -7,8 +7,21 @@ type Container = k8s.types.input.core.v1.Container;
 /** The non-root user of the oven/bun base image (see services/Dockerfile). */
 const BUN_UID = 1000;
 
+const APP_LABELS = { "app.kubernetes.io/name": "mlts", "app.kubernetes.io/part-of": "ml-task-scheduler" };
+const COMPONENT = "app.kubernetes.io/component";
+
 export function labels(component: string): Record<string, string> {
-  return { "app.kubernetes.io/name": "mlts", "app.kubernetes.io/component": component, "app.kubernetes.io/part-of": "ml-task-scheduler" };
+  return { ...APP_LABELS, [COMPONENT]: component };
+}
+
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: "In"; values: string[] }[];
+}
+
+/** Pods or Services of any of these components (e.g. the stable api and its canary). */
+export function selectorOf(...components: string[]): LabelSelector {
+  return { matchLabels: APP_LABELS, matchExpressions: [{ key: COMPONENT, operator: "In", values: components }] };
 }
 
 export function resources(w: WorkloadConfig): k8s.types.input.core.v1.ResourceRequirements {

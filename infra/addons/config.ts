@@ -1,10 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CIDR } from "../config.ts";
 
 /**
  * The add-ons' stack config, `mlts:addons` in `Pulumi.<stack>.yaml`. A key left out takes the
- * default written next to it; defaults are the safe choice (no chaos, no canary traffic).
+ * default written next to it; defaults are the safe choice (no chaos, no canary traffic). One key
+ * has none: `gateway.allowedCidrs`, who may reach the API.
  */
 export interface AddonsConfig {
+  /**
+   * The Istio ingress gateway, the API's only entry: an internet-facing NLB that admits only
+   * `allowedCidrs` (required: `[0.0.0.0/0]` for a public API, your office/VPN ranges otherwise).
+   */
+  gateway: { allowedCidrs: string[] };
   /** Chaos Mesh and its scheduled experiments: staging only. */
   chaos: { enabled: boolean };
   canary: {
@@ -42,6 +49,13 @@ function read<T>(raw: Raw, path: string, fallback: T, valid: (v: unknown) => boo
   return value as T;
 }
 
+/** A value with no default: who may reach a public endpoint is never guessed. */
+function required<T>(raw: Raw, path: string, valid: (v: unknown) => boolean, expected: string): T {
+  const value = read<T | undefined>(raw, path, undefined, valid, expected);
+  if (value === undefined) throw new AddonsConfigError(path, `is required (${expected})`);
+  return value;
+}
+
 const isInt = (min: number, max: number) => (v: unknown) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const RATE = /^\d+\/(s|sec|min|h|hour)$/;
 
@@ -66,5 +80,6 @@ export function loadAddonsConfig(config = new pulumi.Config("mlts")): AddonsConf
       storageGiB: read(raw, "observability.storageGiB", 20, isInt(5, 10_000), "an integer from 5 to 10000"),
     },
     tracing: { samplingRatio: read(raw, "tracing.samplingRatio", 0.1, (v) => typeof v === "number" && v >= 0 && v <= 1, "a number from 0 to 1") },
+    gateway: { allowedCidrs: required(raw, "gateway.allowedCidrs", (v) => Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === "string" && CIDR.test(c)), "a non-empty list of IPv4 CIDRs") },
   };
 }

@@ -1,8 +1,8 @@
 import type { IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { customResource } from "./custom-resource.ts";
-import { type Istio, ISTIO_NAMESPACE } from "./istio.ts";
+import type { Istio } from "./istio.ts";
 
 type Rule = NonNullable<NonNullable<IAuthorizationPolicy["spec"]>["rules"]>[number];
 
@@ -12,16 +12,14 @@ export interface MeshAccessArgs {
   namespace: string;
   /** Namespace of the Prometheus that scrapes /metrics. */
   monitoringNamespace: string;
-  /** Pod labels per workload: api (and its canary) serve traffic, worker only metrics. */
-  workloads: { api: Record<string, string>[]; worker: Record<string, string> };
-  /** Where the services send traces, so their egress may reach it. */
-  tracing: { namespace: string; ports: number[] };
+  /** Pod labels per workload: api and api-canary serve traffic (one policy each, by that name), worker only metrics. */
+  workloads: { api: Record<string, Record<string, string>>; worker: Record<string, string> };
 }
 
 /**
  * Who may call whom inside the application namespace: nothing by default; the ingress gateway may
- * call the API; Prometheus may read /metrics on both services. The sidecars also need egress to
- * istiod and to the trace collector, which the application's deny-by-default NetworkPolicies lack.
+ * call the API; Prometheus may read /metrics on both services. (The sidecars' egress to istiod is
+ * the application's own NetworkPolicy: it must exist before the first pod starts.)
  */
 export class MeshAccess extends pulumi.ComponentResource {
   constructor(name: string, args: MeshAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -36,27 +34,14 @@ export class MeshAccess extends pulumi.ComponentResource {
     const scrape: Rule = { from: [{ source: { namespaces: [args.monitoringNamespace] } }], to: [{ operation: { methods: ["GET"], paths: ["/metrics"] } }] };
     // An ALLOW policy with no rules matches nothing: with it, only what is allowed below gets in.
     policy("allow-nothing", {});
-    args.workloads.api.forEach((labels, i) =>
-      policy(i === 0 ? "api" : `api-${i}`, {
+    for (const [workload, labels] of Object.entries(args.workloads.api)) {
+      policy(workload, {
         selector: { matchLabels: labels },
         action: "ALLOW",
         rules: [{ from: [{ source: { principals: [args.istio.gatewayPrincipal] } }] }, scrape],
-      }),
-    );
+      });
+    }
     policy("worker", { selector: { matchLabels: args.workloads.worker }, action: "ALLOW", rules: [scrape] });
-
-    const inNamespace = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
-    new k8s.networking.v1.NetworkPolicy(`${name}-mesh-egress`, {
-      metadata: { name: "mesh-egress", namespace },
-      spec: {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [
-          { to: [inNamespace(ISTIO_NAMESPACE)], ports: [{ protocol: "TCP", port: 15012 }] }, // xDS and certificates
-          { to: [inNamespace(args.tracing.namespace)], ports: args.tracing.ports.map((port) => ({ protocol: "TCP", port })) },
-        ],
-      },
-    }, { parent: this, provider: args.provider });
 
     this.registerOutputs({});
   }

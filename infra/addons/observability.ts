@@ -9,6 +9,7 @@ import { customResource } from "./custom-resource.ts";
 import { DASHBOARDS } from "./dashboards/index.ts";
 import { type ChartSource, helmRelease } from "./helm.ts";
 import { JOBS } from "./slo.ts";
+import type { LabelSelector } from "../workload.ts";
 
 const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
 
@@ -34,9 +35,12 @@ const MESH_CERTS = "/etc/prom-certs";
 
 export interface ObservabilityArgs {
   provider: k8s.Provider;
-  /** The application's namespace and the labels of its `api` and `worker` Services. */
+  /**
+   * The application's namespace and which of its Services each job scrapes: `api` covers the
+   * stable api and its canary, so the SLOs and alerts count the canary's requests too.
+   */
   appNamespace: string;
-  serviceLabels: { api: Record<string, string>; worker: Record<string, string> };
+  serviceSelectors: { api: LabelSelector; worker: LabelSelector };
   /** Service port names that serve /metrics. */
   metricsPorts: { api: string; worker: string };
   /** `host:port` of PostgreSQL and Redis. */
@@ -96,18 +100,19 @@ export class Observability extends pulumi.ComponentResource {
     }, { ...childOpts, dependsOn: [args.istioReady] });
     const afterCrds = { ...childOpts, dependsOn: [this.stack] };
 
-    const serviceMonitor = (job: keyof ObservabilityArgs["serviceLabels"]) => {
+    const serviceMonitor = (job: keyof ObservabilityArgs["serviceSelectors"]) => {
       const monitor: IServiceMonitor = {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
         metadata: { name: job, namespace: args.appNamespace },
         spec: {
-          selector: { matchLabels: args.serviceLabels[job] },
-          // The job label is the Service name, which the alert rules select on.
+          selector: args.serviceSelectors[job],
           endpoints: [{
             port: args.metricsPorts[job],
             path: "/metrics",
             interval: "15s",
+            // The alert rules select on the job; the `service` label still tells api from api-canary.
+            relabelings: [{ action: "replace", targetLabel: "job", replacement: job }],
             scheme: "https",
             tlsConfig: { caFile: `${MESH_CERTS}/root-cert.pem`, certFile: `${MESH_CERTS}/cert-chain.pem`, keyFile: `${MESH_CERTS}/key.pem`, insecureSkipVerify: true },
           }],

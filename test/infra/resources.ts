@@ -22,13 +22,18 @@ export function only(sim: Simulation, type: string): Inputs {
 
 /** A Kubernetes object by kind and metadata.name. */
 export function k8s(sim: Simulation, kind: string, name: string): Inputs {
-  const found = sim.resources.find((r) => r.type.endsWith(`:${kind}`) && (r.inputs as Inputs).metadata?.name === name);
-  if (!found) throw new Error(`${sim.stack}: no ${kind}/${name}`);
-  return found.inputs as Inputs;
+  return k8sResource(sim, kind, name).inputs as Inputs;
 }
 
 export function typeCounts(sim: Simulation): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of sim.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
   return counts;
+}
+
+/** A Kubernetes object's simulated resource (URN, dependencies) by kind and metadata.name. */
+export function k8sResource(sim: Simulation, kind: string, name: string): SimulatedResource {
+  const found = sim.resources.find((r) => r.type.endsWith(`:${kind}`) && (r.inputs as Inputs).metadata?.name === name);
+  if (!found) throw new Error(`${sim.stack}: no ${kind}/${name}`);
+  return found;
 }
