@@ -1,6 +1,9 @@
 // The tasks contract without a worker: everything the API does on its own (tasks stay queued).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Queue } from "bullmq";
+import { TaskEvents } from "../../../services/api/modules/tasks/events.ts";
+import { TaskService } from "../../../services/api/modules/tasks/service.ts";
+import { createQueues } from "../../../services/shared/queues.ts";
 import { startStack, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
@@ -175,6 +178,18 @@ describe("GET /tasks/:id/events", () => {
     }
     clearTimeout(cancel);
     expect(events.map((e) => e.status)).toEqual(["queued", "cancelled"]);
+  });
+
+  test("a quiet stream gets heartbeats so proxies keep it open", async () => {
+    const { body } = await stack.http("POST", "/tasks", { token, body: predict() });
+    const { ownerId } = await stack.db.task.findUniqueOrThrow({ where: { id: body.id } });
+    const queues = createQueues(stack.redis, stack.config.queuePrefix);
+    const events = new TaskEvents(stack.config.redisUrl, stack.config.queuePrefix);
+    const seen: (string | undefined)[] = [];
+    for await (const task of new TaskService(stack.db, queues, events).follow(ownerId, body.id, 2.5, 1)) seen.push(task?.status);
+    await events.close();
+    expect(seen[0]).toBe("queued");
+    expect(seen.slice(1)).toContain(undefined);
   });
 
   test("an unknown task → 404 before any stream", async () => {

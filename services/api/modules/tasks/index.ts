@@ -52,7 +52,9 @@ export const taskRoutes = (
       "/:id/events",
       async function* ({ params, user }) {
         await service.get(user.id, params.id); // 404 before the stream opens
-        for await (const task of service.follow(user.id, params.id)) yield sse({ event: "task", data: task });
+        for await (const task of service.follow(user.id, params.id)) {
+          yield task ? sse({ event: "task", data: task }) : sse({ event: "heartbeat", data: "" });
+        }
       },
       { params: TaskModel.idParam, detail: { summary: "Stream a task's progress (server-sent events)" } },
     )

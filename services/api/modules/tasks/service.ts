@@ -122,15 +122,22 @@ export class TaskService {
     }
   }
 
-  /** Every state the task passes through until it is final (for server-sent events). */
-  async *follow(ownerId: string, id: string, maxSeconds = 600): AsyncGenerator<Task> {
+  /**
+   * Every state the task passes through until it is final (for server-sent events), and `undefined`
+   * after each quiet `heartbeatSeconds` so proxies do not close an idle stream.
+   */
+  async *follow(ownerId: string, id: string, maxSeconds = 600, heartbeatSeconds = 15): AsyncGenerator<Task | undefined> {
     const deadline = Date.now() + maxSeconds * 1000;
     let last = "";
+    let lastSent = Date.now();
     while (Date.now() < deadline) {
-      const changed = this.events.next(id, 5_000);
+      const changed = this.events.next(id, Math.min(5_000, heartbeatSeconds * 1000));
       const task = await this.get(ownerId, id);
       const state = `${task.status}:${task.attempts}`;
-      if (state !== last) yield task;
+      if (state !== last || Date.now() - lastSent >= heartbeatSeconds * 1000) {
+        yield state !== last ? task : undefined;
+        lastSent = Date.now();
+      }
       last = state;
       if (FINAL_STATUSES.has(task.status)) return;
       await changed;
