@@ -20,6 +20,7 @@ import { TaskService } from "./modules/tasks/service.ts";
 import { docs } from "./plugins/docs.ts";
 import { errors } from "./plugins/errors.ts";
 import { httpMetrics } from "./plugins/http-metrics.ts";
+import { jsonDepthLimit } from "./plugins/json-depth.ts";
 import { RateLimiter, rateLimit } from "./plugins/rate-limit.ts";
 import { securityHeaders } from "./plugins/security-headers.ts";
 
@@ -47,6 +48,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter, 
   })
     .use(traced ?? new Elysia({ name: "untraced" }))
     .use(errors(logger))
+    .use(jsonDepthLimit())
     .use(securityHeaders)
     .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))
     .use(httpMetrics)

@@ -56,10 +56,13 @@ function validationIssues(error: { all?: unknown }): ValidationIssue[] {
 export const errors = (logger: Logger) =>
   new Elysia({ name: "errors" }).onError({ as: "global" }, ({ code, error, set, request }) => {
     set.headers["content-type"] = "application/json";
-    if (error instanceof HttpError) {
-      set.status = error.status;
-      Object.assign(set.headers, error.headers);
-      return body(error.code, error.message, error.details);
+    // A parser's own HttpError arrives wrapped in Elysia's ParseError.
+    const cause = code === "PARSE" ? (error as Error).cause : undefined;
+    const own = error instanceof HttpError ? error : cause instanceof HttpError ? cause : undefined;
+    if (own) {
+      set.status = own.status;
+      Object.assign(set.headers, own.headers);
+      return body(own.code, own.message, own.details);
     }
     switch (code) {
       case "VALIDATION": {
