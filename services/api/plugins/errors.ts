@@ -83,6 +83,12 @@ export const errors = (logger: Logger) =>
         set.status = 400;
         return body("bad_request", "invalid cookie");
     }
+    if (error instanceof Error && /Code: `22\w{3}`/.test(error.message)) {
+      // SQLSTATE class 22, data exception: PostgreSQL refused a value the client sent (e.g. a NUL
+      // character in a text column or JSON string), so the request is at fault, not the server.
+      set.status = 400;
+      return body("bad_request", "the request contains a value that cannot be stored (e.g. a NUL character)");
+    }
     if ((error as { code?: unknown }).code === "P2003") {
       // The API's only foreign keys are owner ids: a valid token whose account was deleted.
       set.status = 401;
