@@ -1,0 +1,341 @@
+// Hostile input: thousands of seeded, malformed requests across every route (bad JSON, wrong types,
+// deep nesting, unicode, path tricks, missing and forged tokens, oversized bodies and batches).
+// Whatever arrives, the API answers 4xx in its JSON error shape: never a 5xx, never a stack trace.
+// FUZZ_SEED and FUZZ_REQUESTS change the run; a failure prints the requests that caused it.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SignJWT } from "jose";
+import { startStack, type TestStack } from "../services/harness.ts";
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
+const BODY_LIMIT = 64 * 1024;
+
+/** mulberry32: small, seeded, good enough to pick cases. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
+  return { next, int, pick, chance: (p: number) => next() < p };
+}
+type Rng = ReturnType<typeof random>;
+
+let stack: TestStack;
+let alice: { token: string; taskId: string; scheduleId: string };
+let bob: { token: string };
+let forged: Record<string, string>;
+
+const secretKey = () => new TextEncoder().encode(stack.config.jwtSecret);
+const sign = (claims: Record<string, unknown>, alg = "HS256", key = secretKey()) => new SignJWT(claims).setProtectedHeader({ alg }).sign(key);
+const b64 = (value: unknown) => btoa(JSON.stringify(value)).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+/**
+ * A task and a schedule of the token's user, for others to try to reach. The task is cancelled at
+ * once, so no request can wait on it (there is no worker here).
+ */
+async function ownedBy(token: string): Promise<{ taskId: string; scheduleId: string }> {
+  const submitted = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "m", input: { x: 1 } } } });
+  expect((await stack.http("POST", `/tasks/${submitted.body.id}/cancel`, { token })).status).toBe(200);
+  const schedule = await stack.http("POST", "/schedules", {
+    token,
+    body: { name: `nightly-${crypto.randomUUID().slice(0, 8)}`, cron: "0 3 * * *", task: { type: "drift-check", payload: { model: "m" } } },
+  });
+  expect(schedule.status).toBe(201);
+  return { taskId: submitted.body.id, scheduleId: schedule.body.id };
+}
+
+beforeAll(async () => {
+  stack = await startStack({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+  const a = await stack.user();
+  const b = await stack.user();
+  alice = { token: a.token, ...(await ownedBy(a.token)) };
+  bob = { token: b.token };
+  const aliceId = JSON.parse(atob(a.token.split(".")[1]!)).sub as string;
+  forged = {
+    wrongSignature: await sign({ sub: aliceId, exp: inAnHour() }, "HS256", new TextEncoder().encode("not-the-secret-not-the-secret-00")),
+    algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: aliceId, exp: inAnHour() })}.`,
+    expired: await sign({ sub: aliceId, exp: Math.floor(Date.now() / 1000) - 60 }),
+    hs512: await sign({ sub: aliceId, exp: inAnHour() }, "HS512"),
+    noExpiry: await sign({ sub: aliceId }),
+    notAUuid: await sign({ sub: "../../admin", role: "admin", exp: inAnHour() }),
+    deletedAccount: await sign({ sub: crypto.randomUUID(), exp: inAnHour() }),
+    notYetValid: await sign({ sub: aliceId, exp: inAnHour(), nbf: inAnHour() - 60 }),
+  };
+}, 60_000);
+afterAll(() => stack.stop());
+
+// ---------------------------------------------------------------------------------------------
+// The generator
+
+const STRINGS = [
+  "", " ", "a", "💥", "\u0000", "\u202eevil", "é".repeat(300), "x".repeat(5_000), "../../etc/passwd", "..%2f..%2f",
+  "%00", "<script>alert(1)</script>", "' OR 1=1 --", "${jndi:ldap://127.0.0.1/a}", "__proto__", "constructor",
+  "NaN", "-1", "1e309", "null", "true", "00000000-0000-0000-0000-000000000000", "\r\nX-Injected: 1",
+];
+/** What fetch can put in a header: Latin-1, no CR/LF/NUL. */
+const HEADER_VALUES = STRINGS.filter((s) => /^[\u0020-\u00ff]*$/.test(s)).concat("k".repeat(300), "\u00e9t\u00e9");
+const KEYS = [
+  "type", "payload", "priority", "tasks", "model", "version", "input", "inputs", "rows", "label", "algorithm", "options",
+  "email", "password", "name", "cron", "every", "task", "enabled", "window", "__proto__", "constructor", "prototype", "", "💥",
+];
+
+function scalar(rng: Rng): unknown {
+  return rng.pick<unknown>([
+    null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 64, -0, rng.pick(STRINGS),
+    crypto.randomUUID(), "predict", "train", "batch-predict", "drift-check", "logistic", "m", 10, 101, 1_000,
+  ]);
+}
+
+function value(rng: Rng, depth = 0): unknown {
+  const roll = rng.int(depth > 3 ? 1 : 4);
+  if (roll === 0) return scalar(rng);
+  if (roll === 1) return Array.from({ length: rng.int(5) }, () => value(rng, depth + 1));
+  return Object.fromEntries(Array.from({ length: rng.int(5) }, () => [rng.pick(KEYS), value(rng, depth + 1)]));
+}
+
+const validPredict = () => ({ type: "predict", payload: { model: "m", input: { x: 1, y: 2 } } });
+const templates: Record<string, () => unknown> = {
+  credentials: () => ({ email: "someone@example.com", password: "correct-horse-battery" }),
+  submission: validPredict,
+  batch: () => ({ tasks: [validPredict(), validPredict()] }),
+  schedule: () => ({ name: "every-minute", every: 60_000, task: validPredict() }),
+  train: () => ({ type: "train", payload: { model: "m", algorithm: "logistic", label: "y", rows: [{ x: 1, y: 0 }, { x: 2, y: 1 }] } }),
+};
+
+/** A valid body with one place changed: a field replaced, removed or added. */
+function mutate(rng: Rng, body: unknown): unknown {
+  if (body === null || typeof body !== "object") return value(rng);
+  const copy: Record<string, unknown> = Array.isArray(body) ? { ...body } : { ...(body as Record<string, unknown>) };
+  const keys = Object.keys(copy);
+  const key = keys.length > 0 && rng.chance(0.8) ? rng.pick(keys) : rng.pick(KEYS);
+  const roll = rng.int(4);
+  if (roll === 0) delete copy[key];
+  else if (roll === 1 && typeof copy[key] === "object") copy[key] = mutate(rng, copy[key]);
+  else copy[key] = value(rng);
+  return Array.isArray(body) ? Object.values(copy) : copy;
+}
+
+function nested(rng: Rng): string {
+  const depth = rng.pick([64, 1_000, 10_000, 30_000]);
+  return rng.chance(0.5) ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+}
+
+const BAD_JSON = ['{"type":"\\ud800","payload":{}}', '{"type":"predict","payload":{"model":"m\\u0000"}}', "{", '{"type":', "{'type':'predict'}", '{"type":"predict",}', "\ufeff{}", '{"a":NaN}', "/* */{}", "nul", '"', "{}}", "[1,]"];
+
+function body(rng: Rng): { text?: string; contentType?: string } {
+  const roll = rng.int(10);
+  const json = (v: unknown) => ({ text: JSON.stringify(v), contentType: "application/json" });
+  if (roll <= 3) return json(mutate(rng, templates[rng.pick(Object.keys(templates))]!()));
+  if (roll === 4) return json(value(rng));
+  if (roll === 5) return { text: rng.pick(BAD_JSON), contentType: "application/json" };
+  if (roll === 6) return { text: `{"type":"predict","payload":${nested(rng)}}`, contentType: "application/json" };
+  if (roll === 7) return json({ tasks: Array.from({ length: rng.pick([0, 101, 500]) }, validPredict) });
+  if (roll === 8) {
+    const [contentType, text] = rng.pick([
+      ["text/plain", "{}"], ["application/x-www-form-urlencoded", "type=predict&payload=1"], ["multipart/form-data; boundary=x", "--x\r\n\r\n--x--"],
+      ["application/json; charset=utf-16", "{}"], ["application/xml", "<a/>"], [undefined, JSON.stringify(validPredict())],
+    ] as const);
+    return { text, contentType };
+  }
+  return {};
+}
+
+function pathParam(rng: Rng): string {
+  return rng.pick([
+    alice.taskId, alice.scheduleId, crypto.randomUUID(), "..%2f..%2fetc%2fpasswd", "%2e%2e", "..", "%00", "%ZZ", "%E0%A4%A",
+    encodeURIComponent(rng.pick(STRINGS)), "x".repeat(3_000), "1", "-1", "1e400", "💥", "null",
+  ]);
+}
+
+const QUERIES = ["", "?wait=0", "?wait=abc", "?wait=-1", "?wait=1e9", "?limit=0", "?limit=101", "?limit=abc", "?cursor=zz",
+  "?cursor=../x", "?status=nope", "?type=💥", "?status=queued&status=nope", "?a[b]=1", "?__proto__[x]=1", `?x=${"y".repeat(4_000)}`];
+
+const ROUTES: { method: string; path: (rng: Rng) => string; body?: boolean }[] = [
+  { method: "POST", path: () => "/auth/register", body: true },
+  { method: "POST", path: () => "/auth/login", body: true },
+  { method: "POST", path: () => "/tasks", body: true },
+  { method: "POST", path: () => "/tasks/batch", body: true },
+  { method: "GET", path: (rng) => `/tasks${rng.pick(QUERIES)}` },
+  { method: "GET", path: (rng) => `/tasks/${pathParam(rng)}${rng.pick(QUERIES)}` },
+  { method: "GET", path: (rng) => `/tasks/${pathParam(rng)}/events` },
+  { method: "POST", path: (rng) => `/tasks/${pathParam(rng)}/cancel`, body: true },
+  { method: "GET", path: () => "/models" },
+  { method: "GET", path: (rng) => `/models/${pathParam(rng)}` },
+  { method: "GET", path: (rng) => `/models/${pathParam(rng)}/versions/${pathParam(rng)}` },
+  { method: "POST", path: () => "/schedules", body: true },
+  { method: "GET", path: () => "/schedules" },
+  { method: "GET", path: (rng) => `/schedules/${pathParam(rng)}` },
+  { method: "PATCH", path: (rng) => `/schedules/${pathParam(rng)}`, body: true },
+  { method: "DELETE", path: (rng) => `/schedules/${pathParam(rng)}` },
+  { method: "GET", path: (rng) => rng.pick(["/health", "/health/ready", "/metrics", "/openapi/json"]) },
+  { method: "GET", path: (rng) => rng.pick(["/", "//tasks", "/tasks/../health", "/%2e%2e/%2e%2e/etc/passwd", "/.env", "/admin", "/tasks%00", "/%", "/💥"]) },
+  { method: "PUT", path: () => "/tasks", body: true },
+  { method: "DELETE", path: () => "/tasks" },
+  { method: "OPTIONS", path: () => "/tasks" },
+  { method: "HEAD", path: () => "/tasks" },
+];
+
+function authorization(rng: Rng): string | undefined {
+  const roll = rng.int(12);
+  if (roll === 0) return undefined;
+  if (roll <= 3) return `Bearer ${alice.token}`;
+  if (roll === 4) return `Bearer ${bob.token}`;
+  if (roll <= 7) return `Bearer ${forged[rng.pick(Object.keys(forged))]}`;
+  return rng.pick([
+    "Bearer", "Bearer ", "bearer " + alice.token, "Basic YWRtaW46YWRtaW4=", `Bearer ${alice.token}x`, "Bearer a.b.c",
+    `Bearer ${"A".repeat(6_000)}`, `Bearer ${alice.token.split(".").slice(0, 2).join(".")}.`, "Bearer \u00ff\u00fe.\u00e9.\u00a0",
+  ]);
+}
+
+interface Sent {
+  method: string;
+  path: string;
+  status: number;
+  text: string;
+  note?: string;
+}
+
+async function send(rng: Rng): Promise<Sent> {
+  const route = rng.pick(ROUTES);
+  const path = route.path(rng);
+  const headers: Record<string, string> = {};
+  const auth = authorization(rng);
+  if (auth) headers.authorization = auth;
+  if (rng.chance(0.1)) headers["idempotency-key"] = rng.pick(HEADER_VALUES);
+  let text: string | undefined;
+  if (route.body && route.method !== "GET") {
+    const made = body(rng);
+    text = made.text;
+    if (made.contentType) headers["content-type"] = made.contentType;
+  }
+  const response = await fetch(stack.api.url + path, { method: route.method, headers, body: text, signal: AbortSignal.timeout(10_000) });
+  return { method: route.method, path: path.slice(0, 120), status: response.status, text: await response.text(), note: text?.slice(0, 80) };
+}
+
+/** A stack frame ("    at fn (file:1:2)") or a file path of this machine or a dependency. */
+const LEAK = /^\s+at .+|\/work\/|\/home\/|node_modules|\w+\.(ts|js):\d+/m;
+
+function problems(sent: Sent): string[] {
+  const found: string[] = [];
+  if (sent.status >= 500) found.push(`status ${sent.status}`);
+  if (LEAK.test(sent.text)) found.push(`leak: ${sent.text.match(LEAK)![0].slice(0, 80)}`);
+  if (sent.status >= 400 && sent.status !== 413 && sent.text !== "") {
+    let shaped = false;
+    try {
+      const parsed = JSON.parse(sent.text);
+      shaped = typeof parsed?.error?.code === "string" && typeof parsed?.error?.message === "string";
+    } catch {}
+    if (!shaped) found.push(`not the error shape: ${sent.text.slice(0, 80)}`);
+  }
+  return found;
+}
+
+describe("fuzz", () => {
+  test(`${REQUESTS} malformed requests (seed ${SEED}): 0 5xx, no stack trace, the one error shape`, async () => {
+    const rng = random(SEED);
+    const statuses: Record<number, number> = {};
+    const failures: string[] = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < REQUESTS) {
+        next += 1;
+        const sent = await send(rng).catch((error: Error) => ({ method: "?", path: "?", status: 599, text: `no answer: ${error.message}` }) as Sent);
+        statuses[sent.status] = (statuses[sent.status] ?? 0) + 1;
+        for (const problem of problems(sent)) failures.push(`${sent.method} ${sent.path} [${sent.note ?? ""}] → ${problem}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, lane));
+    console.log(`fuzz: ${REQUESTS} requests, seed ${SEED}, statuses ${JSON.stringify(statuses)}`);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(Object.keys(statuses).filter((status) => Number(status) >= 500)).toEqual([]);
+    // It reached past validation too: accepted work, missing resources, conflicts.
+    expect(statuses[202] ?? 0).toBeGreaterThan(0);
+    expect(statuses[404] ?? 0).toBeGreaterThan(0);
+  }, 120_000);
+});
+
+describe("body size limit", () => {
+  const post = (text: string | ReadableStream, token = alice.token) =>
+    fetch(`${stack.api.url}/tasks`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: text });
+  const padded = (bytes: number) => {
+    const base = JSON.stringify({ type: "predict", payload: { model: "m", input: { x: 1 } }, pad: "" });
+    return base.replace('"pad":""', `"pad":"${"x".repeat(bytes - base.length)}"`);
+  };
+
+  test("one byte over the limit → 413; at the limit it is read (and judged on content)", async () => {
+    expect((await post(padded(BODY_LIMIT + 1))).status).toBe(413);
+    expect((await post(padded(BODY_LIMIT))).status).toBe(422); // `pad` is not a field
+  });
+
+  test("a chunked body that grows past the limit → 413", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(8_192));
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (sent > BODY_LIMIT * 2) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    expect((await post(stream)).status).toBe(413);
+  });
+
+  test("a batch over 100 tasks → 422 before anything is stored", async () => {
+    const before = await stack.db.task.count();
+    const reply = await stack.http("POST", "/tasks/batch", { token: alice.token, body: { tasks: Array.from({ length: 101 }, validPredict) } });
+    expect(reply.status).toBe(422);
+    expect(await stack.db.task.count()).toBe(before);
+  });
+});
+
+describe("another user's resources are invisible", () => {
+  let owned: { taskId: string; scheduleId: string };
+  beforeAll(async () => {
+    owned = await ownedBy(alice.token); // fresh: the fuzz may have changed the first ones
+  });
+
+  test("task: read, wait, stream and cancel → 404, and it is not in the list", async () => {
+    for (const path of [`/tasks/${owned.taskId}`, `/tasks/${owned.taskId}?wait=1`, `/tasks/${owned.taskId}/events`]) {
+      const reply = await stack.http("GET", path, { token: bob.token });
+      expect([path, reply.status, reply.body.error.code]).toEqual([path, 404, "not_found"]);
+    }
+    const cancel = await stack.http("POST", `/tasks/${owned.taskId}/cancel`, { token: bob.token });
+    expect(cancel.status).toBe(404);
+    const list = await stack.http("GET", "/tasks", { token: bob.token });
+    expect(list.body.items.map((task: { id: string }) => task.id)).not.toContain(owned.taskId);
+    // And Alice still sees it, unchanged by Bob's attempts.
+    expect((await stack.http("GET", `/tasks/${owned.taskId}`, { token: alice.token })).body.status).toBe("cancelled");
+  });
+
+  test("schedule: read, change and delete → 404, and it is unchanged", async () => {
+    const path = `/schedules/${owned.scheduleId}`;
+    expect((await stack.http("GET", path, { token: bob.token })).status).toBe(404);
+    expect((await stack.http("PATCH", path, { token: bob.token, body: { enabled: false } })).status).toBe(404);
+    expect((await stack.http("DELETE", path, { token: bob.token })).status).toBe(404);
+    expect((await stack.http("GET", path, { token: alice.token })).body).toMatchObject({ id: owned.scheduleId, enabled: true });
+  });
+});
+
+describe("tokens beyond the basic cases (test/services/api/auth.test.ts has wrong key, alg none, expired)", () => {
+  test.each(["hs512", "noExpiry", "notAUuid", "deletedAccount", "notYetValid"])("%s → 401 on reads and writes", async (name) => {
+    const token = forged[name]!;
+    for (const [method, path, body] of [
+      ["GET", "/tasks"],
+      ["POST", "/tasks", validPredict()],
+      ["POST", "/tasks/batch", { tasks: [validPredict()] }],
+      ["POST", "/schedules", templates.schedule!()],
+    ] as const) {
+      const reply = await stack.http(method, path, { token, body });
+      // A deleted account's token still reads (nothing of its own); it can no longer write.
+      if (name === "deletedAccount" && method === "GET") expect(reply.body.items).toEqual([]);
+      else expect([name, method, path, reply.status]).toEqual([name, method, path, 401]);
+    }
+  });
+});
