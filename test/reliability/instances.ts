@@ -4,14 +4,21 @@
 // by `stopAll()`, and killed as a last resort when the test process exits, even after a failure.
 import type { Subprocess } from "bun";
 import { spawnSync } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 
 export const REPO = join(import.meta.dir, "../..");
-const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** PostgreSQL's server binaries: PG_BIN, else the newest Debian-packaged version. */
+function postgresBin(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).map(Number) : [];
+  return join(root, String(versions.length > 0 ? Math.max(...versions) : 15), "bin");
+}
+const PG_BIN = postgresBin();
 const REDIS_SERVER = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";
 
 interface Owned {

@@ -49,6 +49,7 @@ export interface Scenario {
 
 export interface Result {
   scenario: string;
+  /** Tasks sent: the load plus the single submissions probing the API during the fault. */
   submitted: number;
   /** Tasks the API answered 202 for. */
   accepted: number;
@@ -218,6 +219,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, options:
       probes += 1;
       const reply = await http("POST", "/tasks", predictTask(-probes), token).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
       if (reply.status === 202) accepted.add(reply.body.id);
+      if (reply.status === 503) refused += 1;
       return { status: reply.status, retryAfter: reply.headers.get("retry-after") };
     },
     probeReady: async () => (await fetch(`${api.url}/health/ready`).catch(() => undefined))?.status ?? 0,
@@ -275,7 +277,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, options:
 
   const result: Result = {
     scenario: scenario.name,
-    submitted: options.tasks,
+    submitted: options.tasks + probes,
     accepted: accepted.size,
     refused,
     otherReplies: Object.fromEntries(Object.entries(replies).filter(([status]) => status !== "202" && status !== "503")),
