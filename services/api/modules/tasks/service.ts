@@ -168,7 +168,10 @@ export class TaskService {
     try {
       await within(enqueueTasks(this.queues, tasks), ENQUEUE_TIMEOUT_MS, "enqueue");
     } catch {
-      await this.db.task.deleteMany({ where: { id: { in: tasks.map((task) => task.id) }, status: "queued" } });
+      // Also when already `running`: a timed-out enqueue may still land and be claimed before this
+      // delete; without its row the worker's final write matches nothing and rolls back, so a task
+      // the client was refused never produces a result.
+      await this.db.task.deleteMany({ where: { id: { in: tasks.map((task) => task.id) }, status: { in: ["queued", "running"] } } });
       throw unavailable("the task queue is unavailable; nothing was accepted, retry shortly");
     }
   }
