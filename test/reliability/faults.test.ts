@@ -1,10 +1,10 @@
-// The fault scenarios at a small size (a few hundred tasks each), on a private PostgreSQL and Redis
+// The fault scenarios at a small size (200 tasks each), on a private PostgreSQL and Redis
 // with the real service processes. `bun run chaos:local` runs the same scenarios with thousands.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { stopAll } from "./instances.ts";
 import { type Cluster, runScenario, SCENARIOS, startCluster, violations } from "./scenarios.ts";
 
-const TASKS = Number(process.env.FAULT_TEST_TASKS ?? 300);
+const TASKS = Number(process.env.FAULT_TEST_TASKS ?? 200);
 
 let cluster: Cluster;
 beforeAll(async () => {

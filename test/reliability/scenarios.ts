@@ -229,10 +229,12 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, options:
   log(`${scenario.name}: fault done, waiting for submissions`);
   await submitting;
 
-  // Settle: every accepted task final (or the timeout, and then they count as lost).
+  // Settle: every task final and no job left active in Redis (or the timeout, and then they count
+  // as lost / left active). A job whose lock expired during the fault is active until the stalled
+  // check takes it back and a re-run finds its task final.
   await until(
-    "every task final",
-    async () => (await countWhere("status IN ('queued', 'running')")) === 0,
+    "every task final and no job active",
+    async () => (await countWhere("status IN ('queued', 'running')")) === 0 && (await activeJobs()) === 0,
     options.settleTimeoutMs ?? 120_000,
     100,
   ).catch(async (error) => {
@@ -347,6 +349,20 @@ export const SCENARIOS: Scenario[] = [
       note("submitWhileDown", await probeSubmit());
       await Bun.sleep(outageMs - 300);
       await cluster.redis.up();
+      note("apiAcceptsAgainAfterMs", await acceptsAgain(probeSubmit));
+    },
+  },
+  {
+    // Redis hangs instead of failing: the API's enqueue times out (3 s) and it answers 503, yet the
+    // paused commands still land once Redis resumes. Those refused tasks must not run.
+    name: "redis-paused",
+    async fault({ cluster, outageMs, note, probeReady, probeSubmit }) {
+      const pauseMs = Math.max(outageMs, 4_500);
+      const since = performance.now();
+      await cluster.redis.command((redis) => redis.call("CLIENT", "PAUSE", String(pauseMs), "ALL"));
+      note("readyWhileDown", await probeReady());
+      note("submitWhileDown", await probeSubmit());
+      await Bun.sleep(Math.max(0, pauseMs - (performance.now() - since)));
       note("apiAcceptsAgainAfterMs", await acceptsAgain(probeSubmit));
     },
   },
