@@ -1,4 +1,5 @@
 // Builds the API's collaborators from config, serves the app, and takes it all down again.
+import { once } from "node:events";
 import { collectProcessMetrics, trackQueueDepth } from "../shared/metrics.ts";
 import type { Config } from "../shared/config.ts";
 import { createDb } from "../shared/db.ts";
@@ -20,6 +21,8 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
   const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
   const redis = createFailFastRedis(config.redisUrl);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
+  // Serve once Redis is connected (or after 2 s: readiness then reports it down, and it reconnects).
+  await within(once(redis, "ready"), 2_000, "connecting to Redis").catch(() => {});
   const tracing = await startTracing("mlts-api", config.otlpEndpoint);
   const queues = createQueues(redis, config.queuePrefix, tracing?.telemetry);
   const events = new TaskEvents(config.redisUrl, config.queuePrefix);
