@@ -171,7 +171,12 @@ export class TaskService {
       // Also when already `running`: a timed-out enqueue may still land and be claimed before this
       // delete; without its row the worker's final write matches nothing and rolls back, so a task
       // the client was refused never produces a result.
-      await this.db.task.deleteMany({ where: { id: { in: tasks.map((task) => task.id) }, status: { in: ["queued", "running"] } } });
+      const { count } = await this.db.task.deleteMany({
+        where: { id: { in: tasks.map((task) => task.id) }, status: { in: ["queued", "running"] } },
+      });
+      // None left to withdraw: the late enqueue landed and every task already finished, so they
+      // were accepted after all, and saying 503 would hide a result the client will never ask for.
+      if (count === 0) return;
       throw unavailable("the task queue is unavailable; nothing was accepted, retry shortly");
     }
   }
