@@ -7,6 +7,7 @@ import { taskDuration, taskOutcomes } from "../shared/metrics.ts";
 import { MlInputError } from "../shared/ml/index.ts";
 import type { TaskType } from "../shared/queues.ts";
 import { processors } from "./processors/index.ts";
+import type { Outcome } from "./processors/types.ts";
 
 interface Claimed {
   type: TaskType;
@@ -25,6 +26,43 @@ async function claim(db: Db, id: string): Promise<Claimed | undefined> {
 
 class Cancelled extends Error {}
 
+/**
+ * Marks the task succeeded with its result and writes what the outcome keeps, atomically; throws
+ * Cancelled (nothing written) when the task is no longer running. An outcome without `save` takes
+ * one statement: the predictions are inserted only if the status update matched.
+ */
+async function succeed(db: Db, id: string, outcome: Outcome, started: number): Promise<void> {
+  const { save, predictions } = outcome;
+  if (!save) {
+    const durationMs = Math.round(performance.now() - started);
+    const rows = await db.$queryRaw<{ updated: number }[]>`
+      WITH done AS (
+        UPDATE "Task" SET status = 'succeeded', result = ${JSON.stringify(outcome.result)}::jsonb, "finishedAt" = now(), "durationMs" = ${durationMs}
+        WHERE id = ${id}::uuid AND status = 'running'
+        RETURNING id
+      ), kept AS (
+        INSERT INTO "Prediction" ("modelId", input, score)
+        SELECT ${predictions?.modelId ?? null}::uuid, kept.input, kept.score
+        FROM done, jsonb_to_recordset(${JSON.stringify(predictions?.rows ?? [])}::jsonb) AS kept(input jsonb, score float8)
+      )
+      SELECT count(*)::int AS updated FROM done`;
+    if (rows[0]?.updated !== 1) throw new Cancelled();
+    return;
+  }
+  await db.$transaction(async (tx) => {
+    const extra = (await save(tx)) ?? {};
+    if (predictions) {
+      await tx.prediction.createMany({ data: predictions.rows.map((row) => ({ modelId: predictions.modelId, ...row })) });
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const { count } = await tx.task.updateMany({
+      where: { id, status: "running" },
+      data: { status: "succeeded", result: { ...outcome.result, ...extra }, finishedAt: new Date(), durationMs },
+    });
+    if (count === 0) throw new Cancelled(); // roll back what `save` wrote
+  });
+}
+
 const isPermanent = (error: unknown) => error instanceof UnrecoverableError || error instanceof MlInputError;
 
 export function taskRunner(db: Db, logger: Logger) {
@@ -35,15 +73,7 @@ export function taskRunner(db: Db, logger: Logger) {
     const started = performance.now();
     try {
       const outcome = await processors[task.type](task.payload, { db, taskId: id });
-      await db.$transaction(async (tx) => {
-        const extra = (await outcome.save?.(tx)) ?? {};
-        const durationMs = Math.round(performance.now() - started);
-        const { count } = await tx.task.updateMany({
-          where: { id, status: "running" },
-          data: { status: "succeeded", result: { ...outcome.result, ...extra }, finishedAt: new Date(), durationMs },
-        });
-        if (count === 0) throw new Cancelled(); // roll back what `save` wrote
-      });
+      await succeed(db, id, outcome, started);
       taskOutcomes.inc({ type: task.type, outcome: "succeeded" });
       return { status: "succeeded" };
     } catch (error) {

@@ -1,5 +1,4 @@
 import type { BatchPredictPayload, PredictPayload } from "../../api/modules/tasks/model.ts";
-import type { Prisma } from "../../shared/db.ts";
 import { inferenceTime } from "../../shared/metrics.ts";
 import { MlInputError, predict as score, type Row } from "../../shared/ml/index.ts";
 import { TaskInputError } from "../errors.ts";
@@ -21,26 +20,18 @@ async function scoreAll(name: string, version: number | undefined, inputs: Row[]
   });
   const inferenceMs = performance.now() - started;
   inferenceTime.observe({ model: name }, inferenceMs / inputs.length);
-  return {
-    model,
-    predictions,
-    inferenceMs,
-    save: async (tx: Prisma.TransactionClient) => {
-      await tx.prediction.createMany({
-        data: inputs.map((input, i) => ({ modelId: model.id, input, score: predictions[i]!.score })),
-      });
-    },
-  };
+  const rows = inputs.map((input, i) => ({ input, score: predictions[i]!.score }));
+  return { model, predictions, inferenceMs, kept: { modelId: model.id, rows } };
 }
 
 export const predict: Processor = async (payload, context) => {
   const { model: name, version, input } = payload as PredictPayload;
-  const { model, predictions, inferenceMs, save } = await scoreAll(name, version, [input], context);
-  return { result: { ...predictions[0]!, model: name, version: model.version, inferenceMs }, save };
+  const { model, predictions, inferenceMs, kept } = await scoreAll(name, version, [input], context);
+  return { result: { ...predictions[0]!, model: name, version: model.version, inferenceMs }, predictions: kept };
 };
 
 export const batchPredict: Processor = async (payload, context) => {
   const { model: name, version, inputs } = payload as BatchPredictPayload;
-  const { model, predictions, inferenceMs, save } = await scoreAll(name, version, inputs, context);
-  return { result: { model: name, version: model.version, predictions: predictions.map((p) => ({ ...p })), inferenceMs }, save };
+  const { model, predictions, inferenceMs, kept } = await scoreAll(name, version, inputs, context);
+  return { result: { model: name, version: model.version, predictions: predictions.map((p) => ({ ...p })), inferenceMs }, predictions: kept };
 };
