@@ -6,7 +6,9 @@
  *
  * Environment: BENCH_POSTGRES_URL (postgresql://postgres@127.0.0.1:5432), BENCH_REDIS_URL
  * (redis://127.0.0.1:6379), BENCH_ROUNDS (3), BENCH_SECONDS (5), BENCH_PIPELINE_TASKS (2000),
- * BENCH_SKIP (comma list of: http, latency, pipeline, policy).
+ * BENCH_SKIP (comma list of: http, latency, pipeline, policy), BENCH_CPU_PROF (a directory: the
+ * services write CPU profiles there on exit), BENCH_SERVICES_ROOT (run services/ from another
+ * checkout, for an A/B of a change).
  */
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
@@ -20,6 +22,7 @@ import { median, round } from "./lib/stats.ts";
 import { wrk, type WrkOptions } from "./lib/wrk.ts";
 
 const ROOT = join(import.meta.dir, "..");
+const SERVICES_ROOT = process.env.BENCH_SERVICES_ROOT ?? ROOT;
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -52,9 +55,9 @@ const serviceEnv: Record<string, string> = {
 const apiUrl = `http://127.0.0.1:${ports.api}`;
 const rawUrl = `http://127.0.0.1:${ports.raw}`;
 
-const startApi = () => startService("api", join(ROOT, "services/api/main.ts"), serviceEnv, apiUrl, "/health/ready");
+const startApi = () => startService("api", join(SERVICES_ROOT, "services/api/main.ts"), serviceEnv, apiUrl, "/health/ready");
 const startWorker = () =>
-  startService("worker", join(ROOT, "services/worker/main.ts"), serviceEnv, `http://127.0.0.1:${ports.worker}`, "/health");
+  startService("worker", join(SERVICES_ROOT, "services/worker/main.ts"), serviceEnv, `http://127.0.0.1:${ports.worker}`, "/health");
 
 // ---------------------------------------------------------------------------------------------
 
@@ -296,9 +299,11 @@ async function main() {
       progress("pipeline: clearing the queue POST /tasks grew, starting the worker");
       db = new pg.Client({ connectionString: databaseUrl });
       await db.connect();
-      const predictQueue = new Queue("predict", { connection: new Redis(REDIS, { maxRetriesPerRequest: null }), prefix: id });
+      const connection = new Redis(REDIS, { maxRetriesPerRequest: null });
+      const predictQueue = new Queue("predict", { connection, prefix: id });
       await predictQueue.obliterate({ force: true });
       await predictQueue.close();
+      connection.disconnect(); // BullMQ leaves a connection it was given open
       await db.query(`DELETE FROM "Task" WHERE status = 'queued'`);
       if (worker.proc.exitCode !== null) {
         services.splice(services.indexOf(worker), 1);
@@ -384,3 +389,4 @@ function printTable() {
 }
 
 await main();
+process.exit(0); // a client library's stray handle must not keep `bun run bench` waiting

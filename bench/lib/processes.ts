@@ -27,7 +27,9 @@ export function freePort(): number {
 
 /** Starts `bun <entry>` with `env` and waits until `readyUrl` answers 200. */
 export async function startService(name: string, entry: string, env: Record<string, string>, url: string, readyPath: string): Promise<Service> {
-  const proc = Bun.spawn(["bun", entry], {
+  // BENCH_CPU_PROF=<dir>: each service writes a CPU profile (and its markdown summary) there on exit.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const proc = Bun.spawn(["bun", ...profile, entry], {
     env: { ...process.env, ...env },
     stdout: "ignore",
     stderr: "pipe",
