@@ -29,6 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const PIPELINE_TASKS = Number(process.env.BENCH_PIPELINE_TASKS ?? 2_000);
 const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
+/** Only these HTTP targets besides the raw baseline (e.g. "POST /tasks"), for a profile of one route. */
+const HTTP_ONLY = new Set((process.env.BENCH_HTTP_ONLY ?? "").split(",").filter(Boolean));
 const WRK = { threads: 1, connections: 64 } as const;
 const RESULTS = join(import.meta.dir, "results", "latest.json");
 
@@ -108,7 +110,8 @@ async function waitFinal(token: string, taskId: string) {
 }
 
 /** Each target measured after a warm-up, then in ROUNDS interleaved rounds; the median counts. */
-async function throughput(targets: { name: string; options: Omit<WrkOptions, "seconds" | keyof typeof WRK> }[], api: Service) {
+async function throughput(allTargets: { name: string; options: Omit<WrkOptions, "seconds" | keyof typeof WRK> }[], api: Service) {
+  const targets = allTargets.filter((target) => HTTP_ONLY.size === 0 || target.name === "raw Bun.serve" || HTTP_ONLY.has(target.name));
   for (const target of targets) {
     progress(`warm-up ${target.name}`);
     await wrk({ ...WRK, ...target.options, seconds: 2 });
@@ -251,12 +254,12 @@ async function main() {
         api,
       );
       const rawRps = results.rps["raw Bun.serve"]!;
-      healthRps = results.rps["GET /health"]!;
-      readRps = results.rps["GET /tasks/:id"]!;
+      healthRps = results.rps["GET /health"] ?? Number.NaN;
+      readRps = results.rps["GET /tasks/:id"] ?? Number.NaN;
       rows.push({ scenario: "raw Bun.serve (baseline)", value: rawRps, unit: "req/s" });
-      addRatio("GET /health", healthRps, "req/s", "raw Bun.serve", rawRps, 0.6);
-      addRatio("GET /tasks/:id (bearer)", readRps, "req/s", "raw Bun.serve", rawRps, 0.6);
-      addRatio("POST /tasks", results.rps["POST /tasks"]!, "req/s", "raw Bun.serve", rawRps, 0.25);
+      if (results.rps["GET /health"]) addRatio("GET /health", healthRps, "req/s", "raw Bun.serve", rawRps, 0.6);
+      if (results.rps["GET /tasks/:id"]) addRatio("GET /tasks/:id (bearer)", readRps, "req/s", "raw Bun.serve", rawRps, 0.6);
+      if (results.rps["POST /tasks"]) addRatio("POST /tasks", results.rps["POST /tasks"], "req/s", "raw Bun.serve", rawRps, 0.25);
       addLimit("loaded RSS api (peak, HTTP)", results.peakMb.api!, "MB");
       details.http = { wrk: WRK, seconds: SECONDS, runs: results.runs };
       const persisted = new pg.Client({ connectionString: databaseUrl });

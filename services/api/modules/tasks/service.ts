@@ -1,12 +1,13 @@
 import type { TSchema } from "@sinclair/typebox";
 import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import type { Db, Task } from "../../../shared/db.ts";
-import { isUniqueViolation } from "../../../shared/db.ts";
+import { isUniqueViolation, type Prisma } from "../../../shared/db.ts";
 import { enqueueTasks, queueOf, type Queues, type TaskType } from "../../../shared/queues.ts";
 import { within } from "../../../shared/within.ts";
 import { conflict, notFound, unavailable, unprocessable } from "../../plugins/errors.ts";
 import type { TaskEvents } from "./events.ts";
 import { FINAL_STATUSES, payloadSchemas, type Submission } from "./model.ts";
+import { SubmissionBatcher } from "./submission-batcher.ts";
 
 const payloadCheckers = Object.fromEntries(
   Object.entries(payloadSchemas).map(([type, schema]) => [type, TypeCompiler.Compile<TSchema>(schema)]),
@@ -21,6 +22,9 @@ const summary = {
 /** Throws 422 naming the first problem of a submission's payload (`where` prefixes the path). */
 export function checkPayload(submission: Submission, where = ""): void {
   const checker = payloadCheckers[submission.type];
+  // Check is the compiled test; Errors walks the schema again to describe a failure (6.7% of the
+  // API's CPU under POST /tasks load when it ran for every valid payload).
+  if (checker.Check(submission.payload)) return;
   const first = checker.Errors(submission.payload).First();
   if (first) {
     const path = `${where}/payload${first.path}`;
@@ -38,6 +42,19 @@ export interface ListQuery {
 }
 
 export class TaskService {
+  /** Concurrent submissions without an Idempotency-Key: one INSERT + one addBulk per flush. */
+  private readonly batcher = new SubmissionBatcher({
+    // Raw SQL, one statement whatever the count: Prisma's createMany compiles a new query plan for
+    // every row count (~30% of the API's CPU under POST /tasks load in a profile).
+    insertMany: (rows) => this.db.$executeRaw`
+      INSERT INTO "Task" (id, "ownerId", type, priority, payload, "idempotencyKey")
+      SELECT id, "ownerId", type, priority, payload, "idempotencyKey"
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS t(id uuid, "ownerId" uuid, type text, priority int, payload jsonb, "idempotencyKey" text)`,
+    insertOne: (row) => this.db.task.create({ data: row as Prisma.TaskUncheckedCreateInput, select: { id: true } }),
+    enqueue: (rows) => this.enqueueOrWithdraw(rows),
+  });
+
   constructor(
     private readonly db: Db,
     private readonly queues: Queues,
@@ -45,17 +62,20 @@ export class TaskService {
   ) {}
 
   /** Persists then enqueues a task. The same idempotency key returns the first task, unchanged. */
-  async submit(ownerId: string, submission: Submission, idempotencyKey?: string): Promise<{ task: Task; replayed: boolean }> {
+  async submit(ownerId: string, submission: Submission, idempotencyKey?: string): Promise<{ task: { id: string; status: string }; replayed: boolean }> {
     checkPayload(submission);
-    if (idempotencyKey) {
-      const existing = await this.byIdempotencyKey(ownerId, idempotencyKey);
-      if (existing) return { task: existing, replayed: true };
+    if (!idempotencyKey) {
+      const row = this.newTask(ownerId, submission);
+      await this.batcher.submit(row);
+      return { task: { id: row.id, status: "queued" }, replayed: false };
     }
+    const existing = await this.byIdempotencyKey(ownerId, idempotencyKey);
+    if (existing) return { task: existing, replayed: true };
     let task: Task;
     try {
       task = await this.db.task.create({ data: this.newTask(ownerId, submission, idempotencyKey) });
     } catch (error) {
-      if (!idempotencyKey || !isUniqueViolation(error)) throw error;
+      if (!isUniqueViolation(error)) throw error;
       // A concurrent request with the same key won the race: answer with its task.
       const winner = await this.byIdempotencyKey(ownerId, idempotencyKey);
       if (!winner) throw error;
