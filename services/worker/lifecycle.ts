@@ -8,6 +8,7 @@ import { MlInputError } from "../shared/ml/index.ts";
 import type { TaskType } from "../shared/queues.ts";
 import { processors } from "./processors/index.ts";
 import type { Outcome } from "./processors/types.ts";
+import { TickBatcher } from "../shared/tick-batcher.ts";
 
 interface Claimed {
   type: TaskType;
@@ -24,29 +25,86 @@ async function claim(db: Db, id: string): Promise<Claimed | undefined> {
   return rows[0];
 }
 
+/** The claims of jobs that start in the same event-loop turn, as one statement (same conditions). */
+async function claimMany(db: Db, ids: string[]): Promise<(Claimed | undefined)[]> {
+  const rows = await db.$queryRaw<(Claimed & { id: string })[]>`
+    UPDATE "Task" SET status = 'running', attempts = attempts + 1, "startedAt" = now(),
+      "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM now() - "createdAt") * 1000)::int)
+    WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
+      AND status IN ('queued', 'running')
+    RETURNING id::text AS id, type, payload`;
+  const byId = new Map(rows.map((row) => [row.id, { type: row.type, payload: row.payload }]));
+  return ids.map((id) => byId.get(id));
+}
+
 class Cancelled extends Error {}
+
+interface Finish {
+  id: string;
+  result: Outcome["result"];
+  durationMs: number;
+  predictions: Outcome["predictions"];
+}
+type Finishing = TickBatcher<Finish, boolean>;
+
+/**
+ * Marks the task succeeded and keeps its predictions in one statement: the predictions are
+ * inserted only if the status update matched. True when it did (false: no longer running).
+ */
+async function finishOne(db: Db, { id, result, durationMs, predictions }: Finish): Promise<boolean> {
+  const rows = await db.$queryRaw<{ updated: number }[]>`
+    WITH done AS (
+      UPDATE "Task" SET status = 'succeeded', result = ${JSON.stringify(result)}::jsonb, "finishedAt" = now(), "durationMs" = ${durationMs}
+      WHERE id = ${id}::uuid AND status = 'running'
+      RETURNING id
+    ), kept AS (
+      INSERT INTO "Prediction" ("modelId", input, score)
+      SELECT ${predictions?.modelId ?? null}::uuid, kept.input, kept.score
+      FROM done, jsonb_to_recordset(${JSON.stringify(predictions?.rows ?? [])}::jsonb) AS kept(input jsonb, score float8)
+      -- The version may have been deleted since it was resolved (cached ≤ 1 s): its predictions
+      -- would be cascade-deleted anyway, so none are kept rather than failing the task.
+      WHERE EXISTS (SELECT 1 FROM "Model" WHERE id = ${predictions?.modelId ?? null}::uuid)
+    )
+    SELECT count(*)::int AS updated FROM done`;
+  return rows[0]?.updated === 1;
+}
+
+/** finishOne for the tasks that end in the same event-loop turn, as one statement. */
+async function finishMany(db: Db, finishes: Finish[]): Promise<boolean[]> {
+  const input = finishes.map(({ id, result, durationMs, predictions }) => ({
+    id, result, durationMs, modelId: predictions?.modelId ?? null, rows: predictions?.rows ?? [],
+  }));
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        AS i(id uuid, result jsonb, "durationMs" int, "modelId" uuid, rows jsonb)
+    ), done AS (
+      UPDATE "Task" t SET status = 'succeeded', result = input.result, "finishedAt" = now(), "durationMs" = input."durationMs"
+      FROM input WHERE t.id = input.id AND t.status = 'running'
+      RETURNING t.id
+    ), kept AS (
+      INSERT INTO "Prediction" ("modelId", input, score)
+      SELECT input."modelId", kept.input, kept.score
+      FROM done JOIN input ON input.id = done.id,
+        jsonb_to_recordset(input.rows) AS kept(input jsonb, score float8)
+      WHERE EXISTS (SELECT 1 FROM "Model" WHERE id = input."modelId")
+    )
+    SELECT id::text AS id FROM done`;
+  const updated = new Set(rows.map((row) => row.id));
+  return finishes.map((finish) => updated.has(finish.id));
+}
 
 /**
  * Marks the task succeeded with its result and writes what the outcome keeps, atomically; throws
  * Cancelled (nothing written) when the task is no longer running. An outcome without `save` takes
  * one statement: the predictions are inserted only if the status update matched.
  */
-async function succeed(db: Db, id: string, outcome: Outcome, started: number): Promise<void> {
+async function succeed(db: Db, finishing: Finishing, id: string, outcome: Outcome, started: number): Promise<void> {
   const { save, predictions } = outcome;
   if (!save) {
     const durationMs = Math.round(performance.now() - started);
-    const rows = await db.$queryRaw<{ updated: number }[]>`
-      WITH done AS (
-        UPDATE "Task" SET status = 'succeeded', result = ${JSON.stringify(outcome.result)}::jsonb, "finishedAt" = now(), "durationMs" = ${durationMs}
-        WHERE id = ${id}::uuid AND status = 'running'
-        RETURNING id
-      ), kept AS (
-        INSERT INTO "Prediction" ("modelId", input, score)
-        SELECT ${predictions?.modelId ?? null}::uuid, kept.input, kept.score
-        FROM done, jsonb_to_recordset(${JSON.stringify(predictions?.rows ?? [])}::jsonb) AS kept(input jsonb, score float8)
-      )
-      SELECT count(*)::int AS updated FROM done`;
-    if (rows[0]?.updated !== 1) throw new Cancelled();
+    const finished = await finishing.run({ id, result: outcome.result, durationMs, predictions });
+    if (!finished) throw new Cancelled();
     return;
   }
   await db.$transaction(async (tx) => {
@@ -61,19 +119,23 @@ async function succeed(db: Db, id: string, outcome: Outcome, started: number): P
     });
     if (count === 0) throw new Cancelled(); // roll back what `save` wrote
   });
+  outcome.committed?.();
 }
 
 const isPermanent = (error: unknown) => error instanceof UnrecoverableError || error instanceof MlInputError;
 
 export function taskRunner(db: Db, logger: Logger) {
+  // Concurrent jobs' claims and finishes share statements (see TickBatcher).
+  const claiming = new TickBatcher<string, Claimed | undefined>((ids) => claimMany(db, ids), (id) => claim(db, id), (id) => id);
+  const finishing: Finishing = new TickBatcher<Finish, boolean>((all) => finishMany(db, all), (one) => finishOne(db, one), (one) => one.id);
   return async function runTask(job: Job): Promise<{ status: string }> {
     const id = job.id!;
-    const task = await claim(db, id);
+    const task = await claiming.run(id);
     if (!task) return { status: "skipped" }; // cancelled, already final, or never accepted
     const started = performance.now();
     try {
       const outcome = await processors[task.type](task.payload, { db, taskId: id });
-      await succeed(db, id, outcome, started);
+      await succeed(db, finishing, id, outcome, started);
       taskOutcomes.inc({ type: task.type, outcome: "succeeded" });
       return { status: "succeeded" };
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { TrainPayload } from "../../api/modules/tasks/model.ts";
 import { featureNames, featureStatistics, fit } from "../../shared/ml/index.ts";
+import { forgetModel } from "./models.ts";
 import type { Json, Processor } from "./types.ts";
 
 /** Fits the model, then stores it as the next version of its name in the task's own transaction. */
@@ -24,5 +25,6 @@ export const train: Processor = async (payload, { taskId }) => {
       });
       return { version };
     },
+    committed: () => forgetModel(name),
   };
 };

@@ -12,6 +12,8 @@ export interface Outcome {
    * statement that marks the task succeeded (one round trip instead of a four-step transaction).
    */
   predictions?: { modelId: string; rows: { input: Json; score: number }[] };
+  /** Runs once the task's final write has committed (e.g. to drop a cached "latest version"). */
+  committed?: () => void;
 }
 
 export interface ProcessorContext {
