@@ -313,7 +313,7 @@ async function main() {
         worker = await startWorker();
         services.push(worker);
       }
-      const concurrency = Number(process.env.WORKER_CONCURRENCY ?? (await workerConcurrency()));
+      const concurrency = await workerConcurrency(); // the predict queue's: the pipeline's tasks are predicts
       progress(`warm-up pipeline (200 tasks) and no-op baseline (concurrency ${concurrency})`);
       await pipelineOnce(token, db, 200);
       await bullmqNoop(200, concurrency);
@@ -366,7 +366,12 @@ async function main() {
 
 async function workerConcurrency(): Promise<number> {
   const { loadConfig } = await import("../services/shared/config.ts");
-  return loadConfig(serviceEnv).workerConcurrency;
+  const config = loadConfig({ ...serviceEnv, ...pick(process.env, ["WORKER_CONCURRENCY", "WORKER_PREDICT_CONCURRENCY"]) });
+  return config.workerPredictConcurrency ?? config.workerConcurrency; // an older checkout (BENCH_SERVICES_ROOT) has one
+}
+
+function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
 }
 
 const rounded = (row: Row): Row => ({

@@ -35,6 +35,12 @@ export interface Config {
     batch: RateLimit;
   };
   workerConcurrency: number;
+  /**
+   * Jobs the predict queue runs at once. A predict task is milliseconds of CPU between database
+   * round trips, so more of them in flight share statements (TickBatcher) instead of waiting;
+   * train and drift-check tasks are CPU-bound and keep workerConcurrency.
+   */
+  workerPredictConcurrency: number;
   /** How long a worker's job lock lasts, and how often stalled jobs (lock expired) are recovered. */
   workerLockDurationMs: number;
   workerStalledIntervalMs: number;
@@ -121,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
       batch: rateLimit(env, "RATE_LIMIT_BATCH", "10/hour"),
     },
     workerConcurrency: int(env, "WORKER_CONCURRENCY", 8, 1),
+    workerPredictConcurrency: int(env, "WORKER_PREDICT_CONCURRENCY", 4 * int(env, "WORKER_CONCURRENCY", 8, 1), 1),
     workerLockDurationMs: int(env, "WORKER_LOCK_DURATION_MS", 30_000, 1_000),
     workerStalledIntervalMs: int(env, "WORKER_STALLED_INTERVAL_MS", 30_000, 500),
     reconcileIntervalMs: int(env, "RECONCILE_INTERVAL_MS", 30_000, 100),

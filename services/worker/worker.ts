@@ -41,7 +41,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   };
   const runTask = taskRunner(db, logger);
   const workers = [
-    ...FAMILY_QUEUES.map((name) => new Worker(name, runTask, options)),
+    ...FAMILY_QUEUES.map((name) => new Worker(name, runTask, name === "predict" ? { ...options, concurrency: config.workerPredictConcurrency } : options)),
     new Worker(SCHEDULES_QUEUE, scheduleFirer(db, queues), { ...options, concurrency: 1 }),
   ];
   for (const worker of workers) {
@@ -80,7 +80,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       return Response.json({ error: { code: "not_found", message: "no such route" } }, { status: 404 });
     },
   });
-  logger.info("worker started", { queues: workers.map((w) => w.name), concurrency: config.workerConcurrency, port: server.port });
+  logger.info("worker started", { queues: workers.map((w) => w.name), concurrency: config.workerConcurrency, predictConcurrency: config.workerPredictConcurrency, port: server.port });
 
   return {
     url: `http://127.0.0.1:${server.port}`,
