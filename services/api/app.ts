@@ -1,6 +1,5 @@
 // The Elysia app, built from its collaborators so tests can make one against their own database
 // and key prefix. main.ts is the process around it.
-import { cors } from "@elysiajs/cors";
 import { type AnyElysia, Elysia } from "elysia";
 import type { Config } from "../shared/config.ts";
 import type { Db } from "../shared/db.ts";
@@ -17,6 +16,7 @@ import { ScheduleService } from "./modules/schedules/service.ts";
 import type { TaskEvents } from "./modules/tasks/events.ts";
 import { taskRoutes } from "./modules/tasks/index.ts";
 import { TaskService } from "./modules/tasks/service.ts";
+import { cors } from "./plugins/cors.ts";
 import { docs } from "./plugins/docs.ts";
 import { errors } from "./plugins/errors.ts";
 import { httpMetrics } from "./plugins/http-metrics.ts";
@@ -50,7 +50,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter, 
     .use(errors(logger))
     .use(jsonDepthLimit())
     .use(securityHeaders)
-    .use(cors({ origin: config.corsOrigin === "*" ? true : config.corsOrigin.split(","), maxAge: 600 }))
+    .use(cors(config.corsOrigin))
     .use(httpMetrics)
     .use(docs())
     .use(healthRoutes(db, redis))
