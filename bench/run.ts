@@ -17,6 +17,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrate } from "../services/shared/migrate.ts";
+import { deleteKeys, dropDatabase } from "../scripts/lib/scratch.ts";
 import { freePort, type Service, startService, withPeakRss } from "./lib/processes.ts";
 import { median, round } from "./lib/stats.ts";
 import { wrk, type WrkOptions } from "./lib/wrk.ts";
@@ -188,19 +189,9 @@ async function policyCheck() {
 async function cleanup(services: Service[]) {
   await Promise.allSettled(services.map((service) => service.stop()));
   const redis = new Redis(REDIS);
-  for (const pattern of [`${id}:*`, `${id}-noop:*`]) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1_000);
-      if (keys.length) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  }
+  for (const pattern of [`${id}:*`, `${id}-noop:*`]) await deleteKeys(redis, pattern);
   redis.disconnect();
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${id}" WITH (FORCE)`);
-  await admin.end();
+  await dropDatabase(databaseUrl);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ import { createDb, type Db } from "../../services/shared/db.ts";
 import { createLogger } from "../../services/shared/logger.ts";
 import { migrate } from "../../services/shared/migrate.ts";
 import { startWorker, type WorkerProcess } from "../../services/worker/worker.ts";
+import { deleteKeys, dropDatabase } from "../../scripts/lib/scratch.ts";
+
+export { deleteKeys, dropDatabase };
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -111,15 +114,6 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
   return stack;
 }
 
-export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== "0");
-}
-
 /**
  * A throwaway database need not survive a PostgreSQL crash: without waiting for the WAL flush each
  * commit takes well under a millisecond instead of several, and what every session sees is unchanged.
@@ -130,14 +124,6 @@ async function relaxDurability(url: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
-  await admin.end();
-}
-
-export async function dropDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.end();
 }
 
