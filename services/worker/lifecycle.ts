@@ -15,17 +15,10 @@ interface Claimed {
   payload: unknown;
 }
 
-/** Marks the task running (again, after a stall or retry); undefined when it is no longer runnable. */
-async function claim(db: Db, id: string): Promise<Claimed | undefined> {
-  const rows = await db.$queryRaw<Claimed[]>`
-    UPDATE "Task" SET status = 'running', attempts = attempts + 1, "startedAt" = now(),
-      "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM now() - "createdAt") * 1000)::int)
-    WHERE id = ${id}::uuid AND status IN ('queued', 'running')
-    RETURNING type, payload`;
-  return rows[0];
-}
-
-/** The claims of jobs that start in the same event-loop turn, as one statement (same conditions). */
+/**
+ * Marks tasks running (again, after a stall or retry), one statement for all the jobs that start in
+ * the same event-loop turn; undefined for a task that is no longer runnable.
+ */
 async function claimMany(db: Db, ids: string[]): Promise<(Claimed | undefined)[]> {
   const rows = await db.$queryRaw<(Claimed & { id: string })[]>`
     UPDATE "Task" SET status = 'running', attempts = attempts + 1, "startedAt" = now(),
@@ -48,28 +41,10 @@ interface Finish {
 type Finishing = TickBatcher<Finish, boolean>;
 
 /**
- * Marks the task succeeded and keeps its predictions in one statement: the predictions are
- * inserted only if the status update matched. True when it did (false: no longer running).
+ * Marks tasks succeeded and keeps their predictions, one statement for all the tasks that end in
+ * the same event-loop turn: a task's predictions are inserted only if its status update matched.
+ * True for each task that was still running (false: cancelled, or finished by another run).
  */
-async function finishOne(db: Db, { id, result, durationMs, predictions }: Finish): Promise<boolean> {
-  const rows = await db.$queryRaw<{ updated: number }[]>`
-    WITH done AS (
-      UPDATE "Task" SET status = 'succeeded', result = ${JSON.stringify(result)}::jsonb, "finishedAt" = now(), "durationMs" = ${durationMs}
-      WHERE id = ${id}::uuid AND status = 'running'
-      RETURNING id
-    ), kept AS (
-      INSERT INTO "Prediction" ("modelId", input, score)
-      SELECT ${predictions?.modelId ?? null}::uuid, kept.input, kept.score
-      FROM done, jsonb_to_recordset(${JSON.stringify(predictions?.rows ?? [])}::jsonb) AS kept(input jsonb, score float8)
-      -- The version may have been deleted since it was resolved (cached ≤ 1 s): its predictions
-      -- would be cascade-deleted anyway, so none are kept rather than failing the task.
-      WHERE EXISTS (SELECT 1 FROM "Model" WHERE id = ${predictions?.modelId ?? null}::uuid)
-    )
-    SELECT count(*)::int AS updated FROM done`;
-  return rows[0]?.updated === 1;
-}
-
-/** finishOne for the tasks that end in the same event-loop turn, as one statement. */
 async function finishMany(db: Db, finishes: Finish[]): Promise<boolean[]> {
   const input = finishes.map(({ id, result, durationMs, predictions }) => ({
     id, result, durationMs, modelId: predictions?.modelId ?? null, rows: predictions?.rows ?? [],
@@ -87,6 +62,8 @@ async function finishMany(db: Db, finishes: Finish[]): Promise<boolean[]> {
       SELECT input."modelId", kept.input, kept.score
       FROM done JOIN input ON input.id = done.id,
         jsonb_to_recordset(input.rows) AS kept(input jsonb, score float8)
+      -- The version may have been deleted since it was resolved (cached ≤ 1 s): its predictions
+      -- would be cascade-deleted anyway, so none are kept rather than failing the task.
       WHERE EXISTS (SELECT 1 FROM "Model" WHERE id = input."modelId")
     )
     SELECT id::text AS id FROM done`;
@@ -126,8 +103,10 @@ const isPermanent = (error: unknown) => error instanceof UnrecoverableError || e
 
 export function taskRunner(db: Db, logger: Logger) {
   // Concurrent jobs' claims and finishes share statements (see TickBatcher).
-  const claiming = new TickBatcher<string, Claimed | undefined>((ids) => claimMany(db, ids), (id) => claim(db, id), (id) => id);
-  const finishing: Finishing = new TickBatcher<Finish, boolean>((all) => finishMany(db, all), (one) => finishOne(db, one), (one) => one.id);
+  const claimOne = async (id: string) => (await claimMany(db, [id]))[0];
+  const finishOne = async (finish: Finish) => (await finishMany(db, [finish]))[0]!;
+  const claiming = new TickBatcher<string, Claimed | undefined>((ids) => claimMany(db, ids), claimOne, (id) => id);
+  const finishing: Finishing = new TickBatcher<Finish, boolean>((all) => finishMany(db, all), finishOne, (one) => one.id);
   return async function runTask(job: Job): Promise<{ status: string }> {
     const id = job.id!;
     const task = await claiming.run(id);
