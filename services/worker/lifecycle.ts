@@ -86,9 +86,6 @@ async function succeed(db: Db, finishing: Finishing, id: string, outcome: Outcom
   }
   await db.$transaction(async (tx) => {
     const extra = (await save(tx)) ?? {};
-    if (predictions) {
-      await tx.prediction.createMany({ data: predictions.rows.map((row) => ({ modelId: predictions.modelId, ...row })) });
-    }
     const durationMs = Math.round(performance.now() - started);
     const { count } = await tx.task.updateMany({
       where: { id, status: "running" },

@@ -8,7 +8,7 @@ export interface Outcome {
   /** Runs in the transaction that marks the task succeeded; its fields are merged into the result. */
   save?: (tx: Prisma.TransactionClient) => Promise<Json | void>;
   /**
-   * Scored inputs to keep for drift checks. Without `save`, they are inserted by the same single
+   * Scored inputs to keep for drift checks, for outcomes without `save`: inserted by the same single
    * statement that marks the task succeeded (one round trip instead of a four-step transaction).
    */
   predictions?: { modelId: string; rows: { input: Json; score: number }[] };
