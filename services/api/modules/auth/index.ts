@@ -1,5 +1,6 @@
 import { jwt } from "@elysiajs/jwt";
-import { Elysia } from "elysia";
+import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { Elysia, t } from "elysia";
 import { unauthorized } from "../../plugins/errors.ts";
 import type { RateLimitPlugin } from "../../plugins/rate-limit.ts";
 import { AuthModel } from "./model.ts";
@@ -10,7 +11,8 @@ export interface AuthOptions {
   ttlSeconds: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The `uuid` format every id parameter is validated with. */
+const userId = TypeCompiler.Compile(t.String({ format: "uuid" }));
 
 const tokenSigner = ({ secret, ttlSeconds }: AuthOptions) =>
   jwt({ name: "jwt", secret, alg: "HS256", exp: `${ttlSeconds}s` });
@@ -65,7 +67,7 @@ export const authenticated = (options: AuthOptions) => {
       const claims = await jwt.verify(token, { algorithms: ["HS256"] });
       // Only tokens shaped like ours: a user id (UUID) and an expiry. Anything else signed with the
       // secret would otherwise reach the database as an owner id (a 500) or never expire.
-      if (!claims || typeof claims.sub !== "string" || !UUID.test(claims.sub) || typeof claims.exp !== "number") {
+      if (!claims || typeof claims.sub !== "string" || !userId.Check(claims.sub) || typeof claims.exp !== "number") {
         throw unauthorized("the token is invalid or expired");
       }
       const user = { id: claims.sub, role: String(claims.role ?? "user") };
