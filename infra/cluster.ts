@@ -10,6 +10,8 @@ export interface ClusterArgs extends ClusterConfig {
   network: Network;
   /** The EKS cluster's name, fixed so its log group can exist (with a retention) before it. */
   name: string;
+  /** Cost tags for the nodes' instances, volumes and interfaces (EC2 does not inherit provider default tags). */
+  tags: Record<string, string>;
 }
 
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -19,12 +21,16 @@ const AMI_TYPES = { x86_64: "AL2023_x86_64_STANDARD", arm64: "AL2023_ARM_64_STAN
 /**
  * EKS with access entries (API authentication mode), Kubernetes secrets encrypted with our KMS key,
  * all control-plane logs, a private endpoint (public only from configured CIDRs), OIDC for IRSA,
- * and one managed node group in the private subnets.
+ * and the managed "system" node group in the private subnets that runs the cluster's controllers
+ * (Karpenter launches the rest). Nothing is created on the cluster before that group is ready.
  */
 export class Cluster extends pulumi.ComponentResource {
   readonly name: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
+  /** Kubernetes provider: every object created with it waits for the system node group. */
   readonly provider: k8s.Provider;
+  /** The security group EKS created for the control plane and nodes to talk over. */
+  readonly securityGroupId: pulumi.Output<string>;
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcProviderUrl: pulumi.Output<string>;
 
@@ -46,6 +52,8 @@ export class Cluster extends pulumi.ComponentResource {
       privateSubnetIds: args.network.privateSubnetIds,
       authenticationMode: eks.AuthenticationMode.Api,
       skipDefaultNodeGroup: true,
+      // Nodes and control plane share the security group EKS creates; no second pair to keep in step.
+      skipDefaultSecurityGroups: true,
       createOidcProvider: true,
       encryptionConfigKeyArn: secretsKey.arn,
       enabledClusterLogTypes: CONTROL_PLANE_LOGS,
@@ -65,36 +73,38 @@ export class Cluster extends pulumi.ComponentResource {
     }, parent));
 
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, {
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: args.tags })),
       // Hop limit 1 keeps pods away from the node's instance credentials; pods use IRSA instead.
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
       blockDeviceMappings: [{
         deviceName: "/dev/xvda",
-        ebs: { volumeSize: args.nodeDiskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        ebs: { volumeSize: args.systemNodes.diskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
       }],
     }, parent);
 
-    new aws.eks.NodeGroup(`${name}-nodes`, {
+    const { count, instanceTypes, capacityType } = args.systemNodes;
+    const systemNodes = new aws.eks.NodeGroup(`${name}-system`, {
       clusterName: args.name,
       nodeRoleArn: nodeRole.arn,
       subnetIds: args.network.privateSubnetIds,
       amiType: AMI_TYPES[args.architecture],
-      instanceTypes: args.instanceTypes,
-      capacityType: args.capacityType,
-      scalingConfig: { minSize: args.minNodes, desiredSize: args.desiredNodes, maxSize: args.maxNodes },
+      instanceTypes,
+      capacityType,
+      // A fixed size: Karpenter scales everything else.
+      scalingConfig: { minSize: count, desiredSize: count, maxSize: count },
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
-    }, {
-      parent: this,
-      dependsOn: [cluster, ...attachments],
-      // The cluster autoscaler owns the running size once the group exists.
-      ignoreChanges: ["scalingConfig.desiredSize"],
-    });
+    }, { parent: this, dependsOn: [cluster, ...attachments] });
 
-    this.name = pulumi.output(args.name);
+    // The name, carrying a dependency on the cluster, so what is created with it waits for the cluster.
+    this.name = cluster.urn.apply(() => args.name);
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.oidcProviderUrl = cluster.oidcProviderUrl;
-    this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+    this.securityGroupId = cluster.clusterSecurityGroupId;
+    // A new API server answers before any node can run a pod: Helm releases that wait for
+    // readiness would time out on the first `up`, so nothing Kubernetes starts before the nodes.
+    this.provider = new k8s.Provider(name, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [systemNodes] });
     this.registerOutputs({ name: this.name, kubeconfig: this.kubeconfig, oidcProviderArn: this.oidcProviderArn });
   }
 

@@ -1,111 +1,168 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type Static, type TSchema, Type as T } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { parseRateLimit } from "../services/shared/config.ts";
 
 /**
- * The stack configuration, read once from `Pulumi.<stack>.yaml` and validated.
- *
- * Every environment difference lives in those files as one object per concern
- * (`mlts:network`, `mlts:cluster`, ...). A key left out takes the default written
- * next to it below; defaults are the cheap-but-safe choice, so production values
- * (Multi-AZ, replicas, on-demand nodes) are spelled out in `Pulumi.prod.yaml`.
- * Values may be typed YAML or strings (as `pulumi config set --path` writes them).
- * To add a concern: a section reader below and one field in `StackConfig`.
+ * The stack configuration: one schema for every `mlts:*` key of `Pulumi.<stack>.yaml`, its types
+ * inferred from it. A key left out takes the default written next to it; defaults are the cheap but
+ * safe choice, so production values (Multi-AZ, replicas, protection) are spelled out in
+ * `Pulumi.prod.yaml`. Values may be typed YAML or strings (as `pulumi config set --path` writes them).
+ * Unknown keys are errors, so a typo cannot silently do nothing. Every error names the full key.
  */
-export interface StackConfig {
-  /** Name prefix for AWS resources and the EKS cluster: `mlts-<stack>`. */
-  name: string;
-  network: NetworkConfig;
-  cluster: ClusterConfig;
-  database: DatabaseConfig;
-  redis: RedisConfig;
-  images: ImagesConfig;
-  app: AppConfig;
-}
 
-export interface NetworkConfig {
-  cidrBlock: string;
-  availabilityZones: number;
-  /** 1 = one shared NAT gateway; equal to availabilityZones = one per AZ (no cross-AZ dependency). */
-  natGateways: number;
-  /** Interface endpoints (ECR, STS, Secrets Manager, Logs) keep image pulls and AWS calls off the NAT. */
-  interfaceEndpoints: boolean;
-}
+const CIDR_PATTERN = "^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$";
+const Cidr = (options: object = {}) => T.String({ pattern: CIDR_PATTERN, description: "an IPv4 CIDR such as 10.0.0.0/16", ...options });
+const Int = (minimum: number, maximum: number, fallback: number, description?: string) =>
+  T.Integer({ minimum, maximum, default: fallback, ...(description ? { description } : {}) });
+const Bool = (fallback: boolean) => T.Boolean({ default: fallback });
+const OneOf = <V extends string>(values: readonly V[], fallback: V) =>
+  T.Union(values.map((v) => T.Literal(v)), { default: fallback });
+const Section = <P extends Record<string, TSchema>>(properties: P) => T.Object(properties, { additionalProperties: false, default: {} });
+/** Kubernetes quantities as the API server reads them, e.g. "250m", "1", "512Mi". */
+const Quantity = (fallback: string) => T.String({ pattern: "^\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?$", default: fallback, description: "a Kubernetes quantity such as 250m, 1 or 512Mi" });
+const Resources = (cpu: [string, string], memory: [string, string]) => Section({
+  cpuRequest: Quantity(cpu[0]),
+  cpuLimit: Quantity(cpu[1]),
+  memoryRequest: Quantity(memory[0]),
+  memoryLimit: Quantity(memory[1]),
+});
+/** A limit in the API's notation (services/shared/config.ts `parseRateLimit`), e.g. "200/min". */
+const Rate = (fallback: string) => T.String({ default: fallback });
 
-export type Architecture = "x86_64" | "arm64";
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 
-export interface ClusterConfig {
-  kubernetesVersion: string;
-  /** CPU architecture of the nodes; the dev image build targets the same one. */
-  architecture: Architecture;
-  instanceTypes: string[];
-  capacityType: "ON_DEMAND" | "SPOT";
-  minNodes: number;
-  desiredNodes: number;
-  maxNodes: number;
-  nodeDiskGiB: number;
-  /** CIDRs allowed to reach the public Kubernetes API endpoint; empty = private endpoint only. */
-  publicAccessCidrs: string[];
-  logRetentionDays: number;
-}
+const StackConfigSchema = T.Object({
+  network: Section({
+    cidrBlock: Cidr({ default: "10.0.0.0/16" }),
+    /** Chosen by zone ID among the region's zones that EKS supports (network.ts). */
+    availabilityZones: Int(2, 6, 2),
+    /** 1 = one shared NAT gateway; equal to availabilityZones = one per AZ (no cross-AZ dependency). */
+    natGateways: Int(1, 6, 1),
+    /** Interface endpoints (ECR, STS, Secrets Manager, Logs) keep image pulls and AWS calls off the NAT. */
+    interfaceEndpoints: Bool(false),
+  }),
+  cluster: Section({
+    /** An EKS version in standard support (policy `aws-eks-cluster-require-standard-support`). */
+    kubernetesVersion: T.String({ pattern: "^1\\.\\d+$", default: "1.35" }),
+    /** CPU architecture of every node; the dev image build targets the same one. */
+    architecture: OneOf(ARCHITECTURES, "x86_64"),
+    /** The managed node group that runs the cluster's own controllers (Karpenter among them). */
+    systemNodes: Section({
+      instanceTypes: T.Array(T.String(), { minItems: 1, default: ["m6i.large"] }),
+      capacityType: OneOf(["ON_DEMAND", "SPOT"] as const, "ON_DEMAND"),
+      count: Int(1, 10, 2),
+      diskGiB: Int(20, 1000, 50),
+    }),
+    /** What Karpenter may launch for everything else (its NodePool). */
+    nodePool: Section({
+      capacityTypes: T.Array(OneOf(["spot", "on-demand"] as const, "on-demand"), { minItems: 1, default: ["on-demand"] }),
+      instanceCategories: T.Array(T.String({ pattern: "^[a-z]$" }), { minItems: 1, default: ["c", "m", "r"] }),
+      /** Total vCPUs Karpenter may run at once: the cost ceiling. */
+      cpuLimit: Int(2, 10_000, 32),
+      diskGiB: Int(20, 1000, 50),
+    }),
+    /** CIDRs allowed to reach the public Kubernetes API endpoint; empty = private endpoint only. */
+    publicAccessCidrs: T.Array(Cidr(), { default: [] }),
+    logRetentionDays: Int(1, 3653, 30),
+  }),
+  database: Section({
+    engineVersion: T.String({ default: "17" }),
+    instanceClass: T.String({ default: "db.t4g.micro" }),
+    allocatedStorageGiB: Int(20, 65536, 20),
+    maxAllocatedStorageGiB: Int(20, 65536, 100),
+    multiAz: Bool(false),
+    backupRetentionDays: Int(1, 35, 7),
+    deletionProtection: Bool(true),
+    /** false = keep a final snapshot when the instance is deleted. */
+    skipFinalSnapshot: Bool(false),
+    /** Pulumi's `protect`: no `up` or `destroy` may delete or replace the instance until it is turned off. */
+    protect: Bool(false),
+  }),
+  redis: Section({
+    engineVersion: T.String({ default: "7.1" }),
+    nodeType: T.String({ default: "cache.t4g.micro" }),
+    /** Read replicas besides the primary; > 0 enables automatic failover and Multi-AZ. */
+    replicas: Int(0, 5, 0),
+    snapshotRetentionDays: Int(0, 35, 1),
+    protect: Bool(false),
+  }),
+  images: Section({
+    /** Stack to take image digests from (`<org>/<project>/<stack>`); unset = build the images here. */
+    promoteFrom: T.Optional(T.String({ pattern: "^[^/\\s]+/[^/\\s]+/[^/\\s]+$" })),
+  }),
+  /** The services on the cluster. */
+  app: Section({
+    namespace: T.String({ default: "mlts" }),
+    logLevel: OneOf(["debug", "info", "warn", "error"] as const, "info"),
+    /** The browser origin(s) allowed to call the API (CORS_ORIGIN). Required. */
+    corsOrigin: T.String({ minLength: 1 }),
+    /** The image the stable api runs instead of the stack's (hold it during a canary). */
+    stableImage: T.Optional(T.String()),
+    /** The image the api-canary runs while `mlts:addons.canary.weight` > 0; unset = the stack's api image. */
+    canaryImage: T.Optional(T.String()),
+    /** The one source of the rate limits: the API's RATE_LIMIT_* and the ingress gateway's buckets. */
+    rateLimits: Section({
+      perIp: Rate("200/min"),
+      login: Rate("10/min"),
+      register: Rate("5/hour"),
+      predict: Rate("30/min"),
+      batch: Rate("10/hour"),
+    }),
+    api: Section({
+      /** The HorizontalPodAutoscaler's range (CPU). */
+      minReplicas: Int(1, 100, 1),
+      maxReplicas: Int(1, 100, 3),
+      targetCpuPercent: Int(10, 100, 70),
+      resources: Resources(["100m", "500m"], ["128Mi", "256Mi"]),
+    }),
+    worker: Section({
+      /** KEDA's range on the queue backlog; 0 lets an idle worker scale to zero. */
+      minReplicas: Int(0, 100, 1),
+      maxReplicas: Int(1, 500, 5),
+      /** Backlog one worker absorbs: replicas = ceil(backlog / jobsPerReplica). */
+      jobsPerReplica: Int(1, 10_000, 20),
+      concurrency: Int(1, 1000, 10),
+      shutdownGraceSeconds: Int(10, 3600, 60),
+      resources: Resources(["250m", "1"], ["256Mi", "512Mi"]),
+    }),
+    /** Extra environment for both services (not the variables the program sets itself). */
+    env: T.Record(T.String({ pattern: "^[A-Z_][A-Z0-9_]*$" }), T.String(), { default: {} }),
+  }),
+  addons: Section({
+    /** Who may reach the ingress gateway's load balancer: required, never guessed. */
+    gateway: Section({ allowedCidrs: T.Array(Cidr(), { minItems: 1 }) }),
+    /** Chaos Mesh and its scheduled experiments (policy: never in prod). */
+    chaos: Section({ enabled: Bool(false) }),
+    canary: Section({
+      /** The rollout ladder: each step's share of traffic for the canary. */
+      steps: T.Array(T.Integer({ minimum: 1, maximum: 100 }), { minItems: 1, default: [5, 10, 25, 50, 100] }),
+      /** Current canary share: 0 (no canary) or one of `steps`. */
+      weight: Int(0, 100, 0),
+    }),
+    observability: Section({
+      retention: T.String({ pattern: "^\\d+[dhw]$", default: "7d" }),
+      storageGiB: Int(5, 10_000, 20),
+      /** Where alerts go: an SNS topic with these email subscriptions. Required. */
+      alertEmails: T.Array(T.String({ pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$" }), { minItems: 1 }),
+    }),
+    tracing: Section({ samplingRatio: T.Number({ minimum: 0, maximum: 1, default: 0.1 }) }),
+  }),
+}, { additionalProperties: false });
 
-export interface DatabaseConfig {
-  engineVersion: string;
-  instanceClass: string;
-  allocatedStorageGiB: number;
-  maxAllocatedStorageGiB: number;
-  multiAz: boolean;
-  backupRetentionDays: number;
-  deletionProtection: boolean;
-  /** false = keep a final snapshot when the instance is deleted. */
-  skipFinalSnapshot: boolean;
-}
+export type StackConfig = Static<typeof StackConfigSchema> & { name: string };
+export type NetworkConfig = StackConfig["network"];
+export type ClusterConfig = StackConfig["cluster"];
+export type DatabaseConfig = StackConfig["database"];
+export type RedisConfig = StackConfig["redis"];
+export type ImagesConfig = StackConfig["images"];
+export type AppConfig = StackConfig["app"];
+export type AddonsConfig = StackConfig["addons"];
+export type Architecture = ClusterConfig["architecture"];
+export type WorkloadResources = AppConfig["api"]["resources"];
+export type RateLimitName = keyof AppConfig["rateLimits"];
 
-export interface RedisConfig {
-  engineVersion: string;
-  nodeType: string;
-  /** Read replicas besides the primary; > 0 enables automatic failover and Multi-AZ. */
-  replicas: number;
-  snapshotRetentionDays: number;
-}
-
-export interface ImagesConfig {
-  /** Stack to take image digests from (`<org>/<project>/<stack>`); unset = build the images here. */
-  promoteFrom?: string;
-}
-
-export interface WorkloadConfig {
-  replicas: number;
-  cpuRequest: string;
-  cpuLimit: string;
-  memoryRequest: string;
-  memoryLimit: string;
-}
-
-/**
- * The services on the cluster. Clients reach the API only through the Istio ingress gateway (its
- * load balancer and who may reach it: `mlts:addons.gateway`); the `api` Service is cluster-internal.
- */
-export interface AppConfig {
-  namespace: string;
-  logLevel: "debug" | "info" | "warn" | "error";
-  corsOrigin: string;
-  /**
-   * The image the stable `api` Deployment runs instead of the stack's api image (built in dev,
-   * promoted elsewhere): set it to the running digest (`pulumi stack output apiImage`) before a
-   * canary so that `pulumi up` moves only the canary. Unset = the stack's api image.
-   */
-  stableImage?: string;
-  /**
-   * The image the `api-canary` Deployment runs while `mlts:addons.canary.weight` is above 0 (no
-   * canary runs at 0). Unset = the stack's api image, i.e. the release a held stable has not taken yet.
-   */
-  canaryImage?: string;
-  api: WorkloadConfig & { maxReplicas: number; targetCpuPercent: number };
-  worker: WorkloadConfig & { concurrency: number; shutdownGraceSeconds: number };
-  /** Extra environment for both services, e.g. RATE_LIMIT_* overrides. */
-  env: Record<string, string>;
-}
-
-/** A bad or missing value, named by its full key so the fix is obvious. */
+/** A bad, missing or placeholder value, named by its full key so the fix is obvious. */
 export class ConfigError extends Error {
   constructor(key: string, problem: string) {
     super(`Invalid stack config ${key}: ${problem}`);
@@ -113,177 +170,98 @@ export class ConfigError extends Error {
   }
 }
 
-type Raw = Record<string, unknown>;
+/** The section names under the `mlts` namespace, each an object in Pulumi.<stack>.yaml. */
+const SECTIONS = Object.keys(StackConfigSchema.properties) as (keyof typeof StackConfigSchema.properties)[];
 
-/** Typed getters over one config object, e.g. `mlts:database`. */
-class Section {
-  constructor(private readonly key: string, private readonly raw: Raw) {}
+/** `/app/api/minReplicas` → `mlts:app.api.minReplicas`; `/addons/gateway/allowedCidrs/0` → `…allowedCidrs[0]` */
+const keyOf = (path: string) => `mlts:${path.split("/").filter(Boolean).map((part, i) => (i > 0 && /^\d+$/.test(part) ? `[${part}]` : `${i > 0 ? "." : ""}${part}`)).join("")}`;
 
-  private value<T>(field: string, fallback: T | undefined, parse: (v: unknown) => T | undefined, expected: string): T {
-    const v = this.raw[field];
-    const full = `${this.key}.${field}`;
-    if (v === undefined || v === null || v === "") {
-      if (fallback === undefined) throw new ConfigError(full, `is required (${expected})`);
-      return fallback;
-    }
-    const parsed = parse(v);
-    if (parsed === undefined) throw new ConfigError(full, `must be ${expected}, got ${JSON.stringify(v)}`);
-    return parsed;
+/**
+ * Reads and validates the whole stack config. `raw` defaults to the running stack's `mlts:*`
+ * values; tests pass their own. Throws ConfigError naming the first bad key.
+ */
+export function loadConfig(raw: Record<string, unknown> = readStack(), stack = pulumi.getStack()): StackConfig {
+  let value: unknown = Value.Convert(StackConfigSchema, Value.Default(StackConfigSchema, structuredClone(raw)));
+  const error = Value.Errors(StackConfigSchema, value).First();
+  if (error) {
+    const expected = error.schema.description ? `must be ${error.schema.description}` : error.message;
+    throw new ConfigError(keyOf(error.path), error.value === undefined ? `is required (${expected})` : `${expected}, got ${JSON.stringify(error.value)}`);
   }
-
-  string(field: string, fallback?: string): string {
-    return this.value(field, fallback, (v) => (typeof v === "string" ? v : undefined), "a string");
-  }
-
-  optionalString(field: string): string | undefined {
-    const v = this.raw[field];
-    return v === undefined || v === "" ? undefined : this.string(field);
-  }
-
-  oneOf<T extends string>(field: string, allowed: readonly T[], fallback?: T): T {
-    const isAllowed = (v: unknown): v is T => typeof v === "string" && (allowed as readonly string[]).includes(v);
-    return this.value(field, fallback, (v) => (isAllowed(v) ? v : undefined), `one of ${allowed.join(", ")}`);
-  }
-
-  int(field: string, min: number, max: number, fallback?: number): number {
-    const parse = (v: unknown) => {
-      const n = typeof v === "string" ? Number(v) : v;
-      return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
-    };
-    return this.value(field, fallback, parse, `an integer from ${min} to ${max}`);
-  }
-
-  bool(field: string, fallback?: boolean): boolean {
-    const parse = (v: unknown) => (typeof v === "boolean" ? v : v === "true" ? true : v === "false" ? false : undefined);
-    return this.value(field, fallback, parse, "true or false");
-  }
-
-  strings(field: string, fallback?: string[]): string[] {
-    const parse = (v: unknown) => (Array.isArray(v) && v.every((s) => typeof s === "string") ? (v as string[]) : undefined);
-    return this.value(field, fallback, parse, "a list of strings");
-  }
-
-  cidr(field: string, fallback?: string): string {
-    return this.value(field, fallback, (v) => (typeof v === "string" && CIDR.test(v) ? v : undefined), "an IPv4 CIDR");
-  }
-
-  cidrs(field: string, fallback?: string[]): string[] {
-    const list = this.strings(field, fallback);
-    const bad = list.find((c) => !CIDR.test(c));
-    if (bad !== undefined) throw new ConfigError(`${this.key}.${field}`, `${JSON.stringify(bad)} is not an IPv4 CIDR`);
-    return list;
-  }
-
-  stringMap(field: string): Record<string, string> {
-    const parse = (v: unknown) =>
-      typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((s) => typeof s === "string")
-        ? (v as Record<string, string>)
-        : undefined;
-    return this.value(field, {}, parse, "a map of strings");
-  }
-
-  /** A nested object such as `mlts:app.api`. */
-  section(field: string): Section {
-    return new Section(`${this.key}.${field}`, this.value(field, {}, asObject, "an object"));
-  }
+  const config = { ...(value as Static<typeof StackConfigSchema>), name: `mlts-${stack}` };
+  checkRelations(config);
+  refusePlaceholders(config);
+  return config;
 }
 
-/** An IPv4 CIDR, as the config readers here and in addons/config.ts accept it. */
-export const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
-
-function asObject(v: unknown): Raw | undefined {
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : undefined;
+/**
+ * The tags the AWS provider puts on every resource it creates (`aws:defaultTags`), for what AWS
+ * launches on our behalf (nodes, their volumes, CSI volumes), which the provider never sees.
+ */
+export function stackTags(): Record<string, string> {
+  return new pulumi.Config("aws").getObject<{ tags?: Record<string, string> }>("defaultTags")?.tags ?? {};
 }
 
-function readSection(config: pulumi.Config, name: string): Section {
-  const key = `${config.name}:${name}`;
-  const raw = config.getObject<unknown>(name) ?? {};
-  const obj = asObject(raw);
-  if (obj === undefined) throw new ConfigError(key, "must be an object");
-  return new Section(key, obj);
-}
-
-function workload(s: Section, defaults: WorkloadConfig): WorkloadConfig {
-  return {
-    replicas: s.int("replicas", 1, 100, defaults.replicas),
-    cpuRequest: s.string("cpuRequest", defaults.cpuRequest),
-    cpuLimit: s.string("cpuLimit", defaults.cpuLimit),
-    memoryRequest: s.string("memoryRequest", defaults.memoryRequest),
-    memoryLimit: s.string("memoryLimit", defaults.memoryLimit),
-  };
-}
-
-/** Reads and validates the whole stack config; throws ConfigError naming the first bad key. */
-export function loadConfig(): StackConfig {
+function readStack(): Record<string, unknown> {
   const config = new pulumi.Config("mlts");
-  const network = readSection(config, "network");
-  const cluster = readSection(config, "cluster");
-  const database = readSection(config, "database");
-  const redis = readSection(config, "redis");
-  const images = readSection(config, "images");
-  const app = readSection(config, "app");
-  const api = app.section("api");
-  const worker = app.section("worker");
+  return Object.fromEntries(SECTIONS.map((section) => [section, config.getObject<unknown>(section)]).filter(([, v]) => v !== undefined));
+}
 
-  const availabilityZones = network.int("availabilityZones", 2, 6, 2);
-  const minNodes = cluster.int("minNodes", 1, 100, 1);
-  const maxNodes = cluster.int("maxNodes", minNodes, 100, 3);
-  const apiWorkload = workload(api, { replicas: 1, cpuRequest: "100m", cpuLimit: "500m", memoryRequest: "128Mi", memoryLimit: "256Mi" });
+/** Rules across keys, which a per-field schema cannot say. */
+function checkRelations(c: StackConfig): void {
+  const fail = (key: string, problem: string) => { throw new ConfigError(`mlts:${key}`, problem); };
+  if (c.network.natGateways > c.network.availabilityZones) fail("network.natGateways", `must be at most availabilityZones (${c.network.availabilityZones})`);
+  if (c.app.api.maxReplicas < c.app.api.minReplicas) fail("app.api.maxReplicas", `must be at least minReplicas (${c.app.api.minReplicas})`);
+  if (c.app.worker.maxReplicas < c.app.worker.minReplicas) fail("app.worker.maxReplicas", `must be at least minReplicas (${c.app.worker.minReplicas})`);
+  if (c.database.maxAllocatedStorageGiB < c.database.allocatedStorageGiB) fail("database.maxAllocatedStorageGiB", "must be at least allocatedStorageGiB");
+  const steps = c.addons.canary.steps;
+  if (steps.at(-1) !== 100 || steps.some((step, i) => i > 0 && step <= steps[i - 1]!)) fail("addons.canary.steps", `must rise and end at 100, got ${JSON.stringify(steps)}`);
+  if (c.addons.canary.weight !== 0 && !steps.includes(c.addons.canary.weight)) fail("addons.canary.weight", `must be 0 or one of ${steps.join(", ")}`);
+  for (const [name, limit] of Object.entries(c.app.rateLimits)) {
+    try {
+      parseRateLimit(limit);
+    } catch (error) {
+      fail(`app.rateLimits.${name}`, (error as Error).message);
+    }
+  }
+  const reserved = Object.keys(c.app.env).filter((name) => PROGRAM_ENV.some((prefix) => name.startsWith(prefix)));
+  if (reserved.length > 0) fail(`app.env.${reserved[0]}`, "is set by the program from its own key (see infra/app); set that key instead");
+}
 
-  return {
-    name: `mlts-${pulumi.getStack()}`,
-    network: {
-      cidrBlock: network.cidr("cidrBlock", "10.0.0.0/16"),
-      availabilityZones,
-      natGateways: network.int("natGateways", 1, availabilityZones, 1),
-      interfaceEndpoints: network.bool("interfaceEndpoints", false),
-    },
-    cluster: {
-      kubernetesVersion: cluster.string("kubernetesVersion", "1.33"),
-      architecture: cluster.oneOf("architecture", ["x86_64", "arm64"] as const, "x86_64"),
-      instanceTypes: cluster.strings("instanceTypes", ["t3.large"]),
-      capacityType: cluster.oneOf("capacityType", ["ON_DEMAND", "SPOT"] as const, "ON_DEMAND"),
-      minNodes,
-      desiredNodes: cluster.int("desiredNodes", minNodes, maxNodes, minNodes),
-      maxNodes,
-      nodeDiskGiB: cluster.int("nodeDiskGiB", 20, 1000, 50),
-      publicAccessCidrs: cluster.cidrs("publicAccessCidrs", []),
-      logRetentionDays: cluster.int("logRetentionDays", 1, 3653, 30),
-    },
-    database: {
-      engineVersion: database.string("engineVersion", "17"),
-      instanceClass: database.string("instanceClass", "db.t4g.micro"),
-      allocatedStorageGiB: database.int("allocatedStorageGiB", 20, 65536, 20),
-      maxAllocatedStorageGiB: database.int("maxAllocatedStorageGiB", 20, 65536, 100),
-      multiAz: database.bool("multiAz", false),
-      backupRetentionDays: database.int("backupRetentionDays", 1, 35, 7),
-      deletionProtection: database.bool("deletionProtection", true),
-      skipFinalSnapshot: database.bool("skipFinalSnapshot", false),
-    },
-    redis: {
-      engineVersion: redis.string("engineVersion", "7.1"),
-      nodeType: redis.string("nodeType", "cache.t4g.micro"),
-      replicas: redis.int("replicas", 0, 5, 0),
-      snapshotRetentionDays: redis.int("snapshotRetentionDays", 0, 35, 1),
-    },
-    images: { promoteFrom: images.optionalString("promoteFrom") },
-    app: {
-      namespace: app.string("namespace", "mlts"),
-      logLevel: app.oneOf("logLevel", ["debug", "info", "warn", "error"] as const, "info"),
-      corsOrigin: app.string("corsOrigin"),
-      stableImage: app.optionalString("stableImage"),
-      canaryImage: app.optionalString("canaryImage"),
-      api: {
-        ...apiWorkload,
-        maxReplicas: api.int("maxReplicas", apiWorkload.replicas, 100, Math.max(apiWorkload.replicas, 3)),
-        targetCpuPercent: api.int("targetCpuPercent", 10, 100, 70),
-      },
-      worker: {
-        ...workload(worker, { replicas: 1, cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "512Mi" }),
-        concurrency: worker.int("concurrency", 1, 1000, 10),
-        shutdownGraceSeconds: worker.int("shutdownGraceSeconds", 10, 3600, 60),
-      },
-      env: app.stringMap("env"),
-    },
+/** Environment the program derives from other keys: setting it in `app.env` would give a fact two sources. */
+const PROGRAM_ENV = ["NODE_ENV", "PORT", "WORKER_PORT", "LOG_LEVEL", "CORS_ORIGIN", "WORKER_CONCURRENCY", "RATE_LIMIT_", "TRUST_PROXY", "DATABASE_URL", "REDIS_URL", "JWT_SECRET", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+
+/**
+ * The stack files ship documentation values where only the team can know the real one (who may
+ * reach the API, the Pulumi org, the domain, who gets alerts). Deployed as they are, the result is
+ * unreachable or silent, so any such value anywhere in the config stops the program.
+ */
+function refusePlaceholders(config: StackConfig): void {
+  const visit = (value: unknown, key: string): void => {
+    if (typeof value === "string") {
+      const reason = placeholderReason(value);
+      if (reason) throw new ConfigError(key, `${JSON.stringify(value)} is a placeholder (${reason}); set your own value before deploying (docs/deploying.md)`);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, `${key}[${i}]`));
+    } else if (typeof value === "object" && value !== null) {
+      for (const [field, child] of Object.entries(value)) visit(child, `${key}.${field}`);
+    }
   };
+  for (const section of SECTIONS) visit(config[section], `mlts:${section}`);
+}
+
+/** Address blocks reserved for documentation (RFC 5737): never a real client or office. */
+const DOCUMENTATION_NETWORKS = ["192.0.2.", "198.51.100.", "203.0.113."];
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761). */
+const EXAMPLE_DOMAIN = /(^|[.@/])(example\.(com|net|org)|[^.\s/]+\.(example|test|invalid|localhost))(\b|$)/i;
+/** Organization names that only ever appear in examples. */
+const EXAMPLE_ORGS = new Set(["acme", "example", "your-org", "my-org", "org"]);
+
+/** Why a config string is a placeholder, or undefined when it could be real. */
+export function placeholderReason(value: string): string | undefined {
+  if (DOCUMENTATION_NETWORKS.some((prefix) => value.startsWith(prefix))) return "an address range reserved for documentation, RFC 5737";
+  if (EXAMPLE_DOMAIN.test(value)) return "a domain reserved for examples, RFC 2606";
+  const org = /^([^/\s]+)\/[^/\s]+\/[^/\s]+$/.exec(value)?.[1];
+  if (org !== undefined && EXAMPLE_ORGS.has(org.toLowerCase())) return `the example organization "${org}"`;
+  if (/<[^>]*>|\bREPLACE[-_ ]?ME\b|\bCHANGE[-_ ]?ME\b/i.test(value)) return "a fill-in marker";
+  return undefined;
 }

@@ -19,20 +19,19 @@ const REDIS_PORT = 6379;
 /**
  * PostgreSQL and Redis for the services: private (reachable only from inside the VPC), encrypted at
  * rest with our key and in transit (TLS enforced), backed up. Their credentials are generated here
- * and handed to the cluster through one Secrets Manager secret holding the services' env vars.
+ * and leave only as the services' connection URLs (secret outputs).
  */
 export class Data extends pulumi.ComponentResource {
   readonly databaseEndpoint: pulumi.Output<string>;
   readonly redisEndpoint: pulumi.Output<string>;
-  /** Secrets Manager secret with DATABASE_URL, REDIS_URL and JWT_SECRET as JSON keys. */
-  readonly appSecretArn: pulumi.Output<string>;
-  /** The key that encrypts the secret: readers need kms:Decrypt on it. */
-  readonly keyArn: pulumi.Output<string>;
+  /** DATABASE_URL and REDIS_URL as the services read them (secret outputs). */
+  readonly databaseUrl: pulumi.Output<string>;
+  readonly redisUrl: pulumi.Output<string>;
 
   constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:data:Data", name, {}, opts);
     const parent = { parent: this };
-    const key = rotatingKey(`${name}-data`, `RDS, ElastiCache and app secrets for ${name}`, parent);
+    const key = rotatingKey(`${name}-data`, `RDS and ElastiCache of ${name}`, parent);
     const privateOnly = (service: string, port: number) => new aws.ec2.SecurityGroup(`${name}-${service}`, {
       vpcId: args.network.vpcId,
       description: `${service} from inside the VPC only`,
@@ -74,7 +73,8 @@ export class Data extends pulumi.ComponentResource {
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-    }, parent);
+      // A replacement would start from an empty database.
+    }, { parent: this, protect: args.database.protect });
 
     // Redis for BullMQ: evicting keys would silently drop jobs, so memory pressure must fail writes instead.
     const redisParameters = new aws.elasticache.ParameterGroup(`${name}-redis`, {
@@ -103,29 +103,14 @@ export class Data extends pulumi.ComponentResource {
       authToken: redisToken.result,
       snapshotRetentionLimit: args.redis.snapshotRetentionDays,
       autoMinorVersionUpgrade: true,
-    }, parent);
+      // A replacement would drop every queued job (the reconciler re-enqueues them, slowly).
+    }, { parent: this, protect: args.redis.protect });
 
-    // The services' secrets, as the env vars they read.
-    const jwtSecret = new random.RandomPassword(`${name}-jwt`, { length: 64, special: false }, parent);
-    const secret = new aws.secretsmanager.Secret(`${name}-app`, {
-      description: `DATABASE_URL, REDIS_URL and JWT_SECRET for ${name}`,
-      kmsKeyId: key.arn,
-      recoveryWindowInDays: 7,
-    }, parent);
-    new aws.secretsmanager.SecretVersion(`${name}-app`, {
-      secretId: secret.id,
-      secretString: pulumi.jsonStringify({
-        // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
-        DATABASE_URL: pulumi.interpolate`postgresql://${DB_USER}:${dbPassword.result}@${db.address}:${POSTGRES_PORT}/${DB_NAME}?sslmode=verify-full`,
-        REDIS_URL: pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`,
-        JWT_SECRET: jwtSecret.result,
-      }),
-    }, parent);
-
+    // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
+    this.databaseUrl = pulumi.secret(pulumi.interpolate`postgresql://${DB_USER}:${dbPassword.result}@${db.address}:${POSTGRES_PORT}/${DB_NAME}?sslmode=verify-full`);
+    this.redisUrl = pulumi.secret(pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`);
     this.databaseEndpoint = pulumi.interpolate`${db.address}:${POSTGRES_PORT}`;
     this.redisEndpoint = pulumi.interpolate`${redis.primaryEndpointAddress}:${REDIS_PORT}`;
-    this.appSecretArn = secret.arn;
-    this.keyArn = key.arn;
-    this.registerOutputs({ databaseEndpoint: this.databaseEndpoint, redisEndpoint: this.redisEndpoint, appSecretArn: this.appSecretArn });
+    this.registerOutputs({ databaseEndpoint: this.databaseEndpoint, redisEndpoint: this.redisEndpoint });
   }
 }

@@ -1,65 +1,154 @@
-import { loadAddonsConfig } from "./addons/config.ts";
-import { createAddons, createMesh } from "./addons/index.ts";
-import { OTLP_HTTP_ENDPOINT } from "./addons/tracing.ts";
-import { Application } from "./application.ts";
+import { AlertRouting } from "./addons/alerting.ts";
+import { ApiTraffic } from "./addons/api-traffic.ts";
+import { canarySplit } from "./addons/canary.ts";
+import { ChaosMesh } from "./addons/chaos-mesh.ts";
+import { EbsCsiDriver, DEFAULT_STORAGE_CLASS } from "./addons/ebs-csi.ts";
+import { ExternalSecrets } from "./addons/external-secrets.ts";
+import { Istio } from "./addons/istio.ts";
+import { Karpenter } from "./addons/karpenter.ts";
+import { Keda } from "./addons/keda.ts";
+import { MeshAccess } from "./addons/mesh-access.ts";
+import { MetricsServer } from "./addons/metrics-server.ts";
+import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability } from "./addons/observability.ts";
+import { GatewayRateLimit } from "./addons/rate-limit.ts";
+import { Reloader } from "./addons/reloader.ts";
+import { OTLP_GRPC_PORT, Tracing } from "./addons/tracing.ts";
+import { APP, Application } from "./app/index.ts";
+import { labels, selectorOf } from "./app/workload.ts";
 import { Cluster } from "./cluster.ts";
-import { loadConfig } from "./config.ts";
+import { loadConfig, stackTags } from "./config.ts";
 import { Data } from "./data.ts";
 import { Network } from "./network.ts";
-import { Images } from "./registry.ts";
-import { SecretsOperator } from "./secrets.ts";
-import { labels, selectorOf } from "./workload.ts";
+import { ServiceImages } from "./registry.ts";
 
 /**
  * The Pulumi program: read the stack config, compose the components, return the stack outputs.
- * A default-exported function (the engine calls it) rather than top-level code, so that
- * infra/simulate.ts can run the same program once per stack under mocks.
+ * A default-exported function (the engine calls it) rather than top-level code, so that the
+ * offline simulator (infra/testing) can run the same program once per stack under mocks.
  */
 export default async function program() {
   const config = loadConfig();
+  const { app, addons } = config;
+  const tags = stackTags();
   const network = new Network(config.name, { ...config.network, clusterName: config.name });
-  const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network });
+  const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network, tags });
   const data = new Data(config.name, { network, database: config.database, redis: config.redis });
-  const images = new Images(config.name, { ...config.images, architecture: config.cluster.architecture });
-  // Add-ons (infra/addons/*) take { provider: cluster.provider } and are composed here: the mesh
-  // before the application (its pods get sidecars), the rest after it (they act on its workloads).
-  const addonsConfig = loadAddonsConfig();
-  const secretsOperator = new SecretsOperator("external-secrets", { provider: cluster.provider });
-  const mesh = createMesh("addons", { provider: cluster.provider, config: addonsConfig });
-  const app = new Application(config.name, {
-    ...config.app,
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_HTTP_ENDPOINT, ...config.app.env }, // traces to the tracing add-on
+  const images = new ServiceImages(config.name, { ...config.images, architecture: config.cluster.architecture });
+  const { provider } = cluster;
+
+  // What the cluster needs before anything runs on it: storage, the metrics API, node autoscaling,
+  // secrets from AWS, and rolling pods when those secrets change.
+  const storage = new EbsCsiDriver("ebs-csi", { provider, cluster, tags });
+  const metricsServer = new MetricsServer("metrics-server", { provider, highlyAvailable: config.cluster.systemNodes.count > 1 });
+  new Karpenter("karpenter", {
+    provider,
     cluster,
-    secretsOperator,
-    mesh,
-    canaryWeight: addonsConfig.canary.weight,
-    apiImage: images.apiImage,
-    workerImage: images.workerImage,
-    appSecretArn: data.appSecretArn,
-    appSecretKeyArn: data.keyArn,
-    vpcCidr: network.cidrBlock,
+    network,
+    nodePool: config.cluster.nodePool,
+    architecture: config.cluster.architecture,
+    tags,
+    replicas: Math.min(config.cluster.systemNodes.count, 2),
   });
-  const addons = createAddons("addons", {
-    provider: cluster.provider,
-    config: addonsConfig,
-    mesh,
-    namespace: config.app.namespace,
-    labels,
-    selectorOf,
-    databaseEndpoint: data.databaseEndpoint,
-    redisEndpoint: data.redisEndpoint,
-    application: app,
+  const externalSecrets = new ExternalSecrets("external-secrets", { provider });
+  new Reloader("reloader", { provider, namespaces: [app.namespace] });
+
+  // The mesh comes before the application: its pods get sidecars, and their spans a collector.
+  const tracing = new Tracing("tracing", { provider });
+  const istio = new Istio("istio", {
+    provider,
+    otlpGrpcHost: tracing.otlpGrpcHost,
+    otlpGrpcPort: OTLP_GRPC_PORT,
+    tracingSamplingPercent: addons.tracing.samplingRatio * 100,
+    allowedCidrs: addons.gateway.allowedCidrs,
   });
 
+  const application = new Application(config.name, {
+    ...app,
+    cluster,
+    secretsOperator: externalSecrets.release,
+    sidecarInjection: istio.sidecarInjection,
+    meshEgress: [istio.egress, tracing.egress],
+    metricsApi: metricsServer.release,
+    canaryWeight: addons.canary.weight,
+    apiImage: images.apiImage,
+    workerImage: images.workerImage,
+    databaseUrl: data.databaseUrl,
+    redisUrl: data.redisUrl,
+    otlpEndpoint: tracing.otlpHttpEndpoint,
+    vpcCidr: network.cidrBlock,
+  });
+
+  // What acts on the application, after it: routes and limits at the gateway, who may call whom,
+  // metrics and alerts, the worker's autoscaling, and chaos where the stack enables it.
+  const afterApp = { dependsOn: [application] };
+  const { namespace } = application;
+  new ApiTraffic("api-traffic", {
+    provider,
+    istio,
+    namespace,
+    backends: canarySplit(APP.api.component, APP.api.canary, addons.canary.weight),
+    servicePort: APP.api.service.port,
+  }, afterApp);
+  new GatewayRateLimit("gateway-rate-limit", { provider, istio, limits: app.rateLimits });
+  const alerting = new AlertRouting("alerting", {
+    cluster,
+    emails: addons.observability.alertEmails,
+    namespace: KUBE_PROMETHEUS_STACK_CHART.namespace,
+    serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+  });
+  const observability = new Observability("observability", {
+    provider,
+    appNamespace: namespace,
+    serviceSelectors: { api: selectorOf(...application.apiComponents), worker: selectorOf(APP.worker.component) },
+    metricsPorts: { api: APP.api.service.name, worker: APP.worker.service.name },
+    databaseAddress: data.databaseEndpoint,
+    redisAddress: data.redisEndpoint,
+    retention: addons.observability.retention,
+    storageGiB: addons.observability.storageGiB,
+    storageClass: { name: DEFAULT_STORAGE_CLASS, resource: storage.storageClass },
+    alertmanager: alerting.alertmanagerValues,
+    istioReady: istio.istiod,
+  }, afterApp);
+  new MeshAccess("mesh-access", {
+    provider,
+    istio,
+    namespace,
+    monitoringNamespace: observability.namespace,
+    workloads: {
+      api: Object.fromEntries(application.apiComponents.map((component) => [component, labels(component)])),
+      worker: labels(APP.worker.component),
+    },
+  }, afterApp);
+  new Keda("keda", {
+    provider,
+    namespace,
+    workerDeployment: APP.worker.component,
+    prometheusUrl: observability.prometheusUrl,
+    minReplicas: app.worker.minReplicas,
+    maxReplicas: app.worker.maxReplicas,
+    jobsPerReplica: app.worker.jobsPerReplica,
+    dependsOn: [observability.prometheusStack],
+  }, afterApp);
+  if (addons.chaos.enabled) {
+    new ChaosMesh("chaos", {
+      provider,
+      namespace,
+      api: labels(APP.api.component),
+      worker: labels(APP.worker.component),
+      redisHost: data.redisEndpoint.apply((endpoint) => endpoint.split(":")[0]!),
+    }, afterApp);
+  }
+
   return {
-    apiUrl: mesh.apiUrl,
-    apiImage: app.apiImage,
+    apiUrl: istio.gatewayUrl,
+    apiImage: application.apiImage,
     workerImage: images.workerImage,
     clusterName: cluster.name,
     kubeconfig: cluster.kubeconfig,
     databaseEndpoint: data.databaseEndpoint,
     redisEndpoint: data.redisEndpoint,
-    namespace: app.namespace,
-    grafanaAdminPassword: addons.grafanaAdminPassword,
+    namespace,
+    alertTopicArn: alerting.topicArn,
+    grafanaAdminPassword: observability.grafanaAdminPassword,
   };
 }

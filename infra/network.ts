@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkConfig } from "./config.ts";
+import unsupportedZones from "./upstream/facts/eks-unsupported-zones.json" with { type: "json" };
 
 export interface NetworkArgs extends NetworkConfig {
   /** Tag that lets EKS and its load balancers discover the subnets. */
@@ -23,7 +24,12 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:network:Network", name, {}, opts);
     const parent = { parent: this };
-    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
+    // By zone ID: a zone's name maps to a different physical zone in each account, and EKS refuses
+    // some zone IDs outright (its control plane ENIs go in these subnets).
+    const zones = aws.getAvailabilityZonesOutput({
+      state: "available",
+      filters: [{ name: "zone-type", values: ["availability-zone"] }],
+    }, parent).zoneIds.apply((ids) => eksZoneIds(ids, args.availabilityZones));
     const region = aws.getRegionOutput({}, parent).region;
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
@@ -47,7 +53,7 @@ export class Network extends pulumi.ComponentResource {
     const publicSubnets = azs.map((i) => {
       const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
         vpcId: vpc.id,
-        availabilityZone: zones.apply((z) => zoneAt(z, i)),
+        availabilityZoneId: zones.apply((z) => z[i]!),
         cidrBlock: subnetCidr(args.cidrBlock, 22, 56 + i),
         mapPublicIpOnLaunch: false,
         tags: { Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1", ...clusterTag },
@@ -77,7 +83,7 @@ export class Network extends pulumi.ComponentResource {
     const privateSubnets = azs.map((i) => {
       const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
         vpcId: vpc.id,
-        availabilityZone: zones.apply((z) => zoneAt(z, i)),
+        availabilityZoneId: zones.apply((z) => z[i]!),
         cidrBlock: subnetCidr(args.cidrBlock, 19, i),
         tags: { Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1", ...clusterTag },
       }, parent);
@@ -122,10 +128,17 @@ export class Network extends pulumi.ComponentResource {
   }
 }
 
-function zoneAt(zones: string[], index: number): string {
-  const zone = zones[index];
-  if (zone === undefined) throw new Error(`The region has ${zones.length} available zones; config asks for zone #${index + 1}`);
-  return zone;
+/**
+ * The first `count` zone IDs (sorted, so a stack keeps its zones) that EKS accepts for cluster
+ * subnets; fails with the zones it found when the region has too few.
+ */
+export function eksZoneIds(zoneIds: string[], count: number): string[] {
+  const unsupported = new Set(unsupportedZones.zones.map((zone) => zone.zoneId));
+  const usable = [...zoneIds].sort().filter((id) => !unsupported.has(id));
+  if (usable.length < count) {
+    throw new Error(`mlts:network.availabilityZones is ${count}, but the region has ${usable.length} zones EKS supports (${usable.join(", ")}; excluded: ${zoneIds.filter((id) => unsupported.has(id)).join(", ") || "none"})`);
+  }
+  return usable.slice(0, count);
 }
 
 /** The `index`-th block of prefix length `prefix` inside `cidr`, e.g. ("10.0.0.0/16", 19, 1) → "10.0.32.0/19". */

@@ -89,6 +89,15 @@ const SOURCES: Record<string, ChartSource> = {
     repository: "aws/karpenter-provider-aws", path: "charts/karpenter", tag: "v{v}", stamped: true,
     helmRepository: "oci://public.ecr.aws/karpenter", crds: ["charts/karpenter/crds"], keep: ["NodePool", "EC2NodeClass"],
   },
+  // The same CRDs as a chart of their own, which Helm upgrades (it never upgrades a chart's crds/).
+  "karpenter-crd": {
+    repository: "aws/karpenter-provider-aws", path: "charts/karpenter-crd", tag: "v{v}", stamped: true,
+    helmRepository: "oci://public.ecr.aws/karpenter", crds: ["charts/karpenter-crd/templates"], keep: ["NodePool", "EC2NodeClass"],
+  },
+  reloader: {
+    repository: "stakater/Reloader", path: "deployments/kubernetes/chart/reloader", tag: "chart-v{v}",
+    helmRepository: "https://stakater.github.io/stakater-charts",
+  },
   "aws-ebs-csi-driver": {
     repository: "kubernetes-sigs/aws-ebs-csi-driver", path: "charts/aws-ebs-csi-driver", tag: "helm-chart-aws-ebs-csi-driver-{v}",
     helmRepository: "https://kubernetes-sigs.github.io/aws-ebs-csi-driver", index: ghPages("kubernetes-sigs/aws-ebs-csi-driver"),

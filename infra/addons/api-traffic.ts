@@ -1,15 +1,11 @@
 import type { IDestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1/DestinationRule";
 import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway";
 import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CANARY_SERVICE, canarySplit, STABLE_SERVICE } from "./canary.ts";
+import type { WeightedBackend } from "./canary.ts";
 import { customResource } from "./custom-resource.ts";
 import type { Istio } from "./istio.ts";
-
-/** Port of the application's `api` Service (its `http` port, targeting the container's 3000). */
-const API_SERVICE_PORT = 80;
-const API_CONTAINER_PORT = 3000;
 
 type HttpRoute = NonNullable<NonNullable<IVirtualService["spec"]>["http"]>[number];
 /** Only failures where the request never reached the API are retried: a POST never runs twice. */
@@ -21,10 +17,10 @@ export interface ApiTrafficArgs {
   provider: k8s.Provider;
   istio: Istio;
   namespace: string;
-  /** Pod labels of a canary api Deployment, when one runs. */
-  canaryPodLabels: Record<string, string>;
-  /** Percent of requests for the canary: 0 or a step of the ladder in config. */
-  canaryWeight: number;
+  /** The api Services requests go to, and each one's share (the stable alone, or stable and canary). */
+  backends: WeightedBackend[];
+  /** The port of those Services. */
+  servicePort: number;
 }
 
 /**
@@ -40,11 +36,6 @@ export class ApiTraffic extends pulumi.ComponentResource {
     const afterIstio = { ...childOpts, dependsOn: [istio.istiod] };
     const host = (service: string) => `${service}.${namespace}.svc.cluster.local`;
 
-    new k8s.core.v1.Service(`${name}-canary`, {
-      metadata: { name: CANARY_SERVICE, namespace, labels: args.canaryPodLabels },
-      spec: { selector: args.canaryPodLabels, ports: [{ name: "http", port: API_SERVICE_PORT, targetPort: API_CONTAINER_PORT }] },
-    }, childOpts);
-
     const gateway: IGateway = {
       apiVersion: "networking.istio.io/v1",
       kind: "Gateway",
@@ -58,18 +49,18 @@ export class ApiTraffic extends pulumi.ComponentResource {
     customResource(`${name}-gateway`, gateway, afterIstio);
 
     // Every route splits between stable and canary alike; the first route that matches applies.
-    const route = canarySplit(args.canaryWeight).map(({ service, weight }) => ({
-      destination: { host: host(service), port: { number: API_SERVICE_PORT } },
+    const route = args.backends.map(({ service, weight }) => ({
+      destination: { host: host(service), port: { number: args.servicePort } },
       weight,
     }));
     const http: HttpRoute[] = [
       {
         // Server-sent events: the API holds the stream open up to 10 minutes and ends it itself.
-        // No route timeout, and no retry of a stream that may already have sent events.
+        // No route timeout (none given: Istio refuses "0s"), and no retry of a stream that may
+        // already have sent events.
         name: "task-events",
         match: [{ method: { exact: "GET" }, uri: { regex: "^/tasks/[^/]+/events$" } }],
         route,
-        timeout: "0s",
         retries: { attempts: 0 },
       },
       {
@@ -90,7 +81,7 @@ export class ApiTraffic extends pulumi.ComponentResource {
     };
     customResource(`${name}-routes`, virtualService, afterIstio);
 
-    for (const service of [STABLE_SERVICE, CANARY_SERVICE]) {
+    for (const { service } of args.backends) {
       const destinationRule: IDestinationRule = {
         apiVersion: "networking.istio.io/v1",
         kind: "DestinationRule",

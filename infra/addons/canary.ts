@@ -1,5 +1,5 @@
-// Canary releases by traffic weight (seed 001: 5 → 10 → 25 → 50 → 100 percent). The canary runs as
-// its own Service, so the stable one keeps serving every request while no canary exists.
+// Canary releases by traffic weight: the stable api takes what the canary does not. The canary runs
+// as its own Service, so the stable one keeps serving every request while no canary exists.
 
 export interface WeightedBackend {
   /** Kubernetes Service name in the application namespace. */
@@ -7,16 +7,14 @@ export interface WeightedBackend {
   weight: number;
 }
 
-export const STABLE_SERVICE = "api";
-export const CANARY_SERVICE = "api-canary";
-
-/** Stable and canary shares for one step of the ladder; always 100 between them. */
-export function canarySplit(canaryWeight: number): WeightedBackend[] {
+/** The routes' backends for one step of the ladder: the stable alone at 0, else both, 100 between them. */
+export function canarySplit(stable: string, canary: string, canaryWeight: number): WeightedBackend[] {
   if (!Number.isInteger(canaryWeight) || canaryWeight < 0 || canaryWeight > 100) {
     throw new Error(`canary weight must be an integer percentage, got ${canaryWeight}`);
   }
+  if (canaryWeight === 0) return [{ service: stable, weight: 100 }];
   return [
-    { service: STABLE_SERVICE, weight: 100 - canaryWeight },
-    { service: CANARY_SERVICE, weight: canaryWeight },
+    { service: stable, weight: 100 - canaryWeight },
+    { service: canary, weight: canaryWeight },
   ];
 }

@@ -1,28 +1,46 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Where an add-on's chart comes from; each add-on pins its own at the top of its file. */
+/**
+ * Where an add-on's chart comes from; each add-on pins its own at the top of its file, and
+ * infra/upstream/charts/<chart>/chart.json holds the same chart's values, schema and CRDs at that
+ * version (a test fails when the two disagree).
+ */
 export interface ChartSource {
   chart: string;
+  /** An `https://` Helm repository, or an `oci://` registry path the chart lives under. */
   repository: string;
   version: string;
   namespace: string;
 }
 
+/** How long a release may take to become ready before Helm rolls it back and `pulumi up` fails. */
+const TIMEOUT_SECONDS = 900;
+
 /**
  * A Helm release of a pinned chart under a fixed release name (Service names derive from it, and
- * other components address them). Atomic: a failed install or upgrade rolls back.
+ * other components address them). Atomic, so a failed install or upgrade rolls back, and awaited:
+ * the release is created only once its Deployments (and so its webhooks) are ready, which is what
+ * the custom resources that depend on it need.
  */
-export function helmRelease(name: string, source: ChartSource, values: pulumi.Inputs, opts: pulumi.CustomResourceOptions): k8s.helm.v3.Release {
+export function helmRelease(
+  name: string,
+  source: ChartSource,
+  values: pulumi.Inputs,
+  opts: pulumi.CustomResourceOptions,
+  options: { skipCrds?: boolean } = {},
+): k8s.helm.v3.Release {
+  const oci = source.repository.startsWith("oci://");
   return new k8s.helm.v3.Release(name, {
     name,
-    chart: source.chart,
+    chart: oci ? `${source.repository}/${source.chart}` : source.chart,
     version: source.version,
-    repositoryOpts: { repo: source.repository },
+    ...(oci ? {} : { repositoryOpts: { repo: source.repository } }),
     namespace: source.namespace,
     createNamespace: true,
     atomic: true,
-    timeout: 900,
+    timeout: TIMEOUT_SECONDS,
+    ...(options.skipCrds ? { skipCrds: true } : {}),
     values,
   }, opts);
 }

@@ -15,6 +15,8 @@ const GATEWAY_RELEASE = "istio-ingressgateway";
 const GATEWAY_HTTP_PORT = 80;
 
 const OTEL_PROVIDER = "otel";
+/** istiod's xDS and certificate port: every sidecar dials it. */
+const ISTIOD_XDS_PORT = 15012;
 
 const chart = (name: string, namespace = ISTIO_NAMESPACE): ChartSource => ({ chart: name, repository: ISTIO_CHARTS, version: ISTIO_VERSION, namespace });
 
@@ -50,6 +52,8 @@ export class Istio extends pulumi.ComponentResource {
   readonly gatewaySelector = { istio: "ingressgateway" };
   /** The gateway's SPIFFE identity, for authorization policies. */
   readonly gatewayPrincipal = `cluster.local/ns/${GATEWAY_NAMESPACE}/sa/${GATEWAY_RELEASE}`;
+  /** What every sidecar must be able to reach (for the application's NetworkPolicies). */
+  readonly egress = { namespace: ISTIO_NAMESPACE, ports: [ISTIOD_XDS_PORT] };
 
   constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:Istio", name, {}, opts);
@@ -57,7 +61,8 @@ export class Istio extends pulumi.ComponentResource {
 
     this.base = helmRelease("istio-base", chart("base"), { defaultRevision: "default" }, childOpts);
     const afterBase = { ...childOpts, dependsOn: [this.base] };
-    const cni = helmRelease("istio-cni", chart("cni"), { profile: "default" }, afterBase);
+    // The chart's default profile; it ships no `default` profile file, and naming one fails its template.
+    const cni = helmRelease("istio-cni", chart("cni"), {}, afterBase);
     this.istiod = helmRelease("istiod", chart("istiod"), {
       pilot: { cni: { enabled: true } },
       meshConfig: {

@@ -7,7 +7,7 @@ import { type ChartSource, helmRelease } from "./helm.ts";
 export const KEDA_CHART: ChartSource = {
   chart: "keda",
   repository: "https://kedacore.github.io/charts",
-  version: "2.18.0",
+  version: "2.20.2",
   namespace: "keda",
 };
 

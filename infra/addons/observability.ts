@@ -9,7 +9,7 @@ import { customResource } from "./custom-resource.ts";
 import { DASHBOARDS } from "./dashboards/index.ts";
 import { type ChartSource, helmRelease } from "./helm.ts";
 import { JOBS } from "./slo.ts";
-import type { LabelSelector } from "../workload.ts";
+import type { LabelSelector } from "../app/workload.ts";
 
 const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
 
@@ -30,6 +30,9 @@ export const BLACKBOX_EXPORTER_CHART: ChartSource = {
 
 const STACK = "kube-prometheus-stack";
 const BLACKBOX = "blackbox-exporter";
+/** The blackbox module the Probes use; the chart's default configuration defines only `http_2xx`. */
+const TCP_MODULE = "tcp_connect";
+export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
 /** Where Prometheus's sidecar writes the mesh certificates it scrapes mTLS-only pods with. */
 const MESH_CERTS = "/etc/prom-certs";
 
@@ -48,6 +51,10 @@ export interface ObservabilityArgs {
   redisAddress: pulumi.Input<string>;
   retention: string;
   storageGiB: number;
+  /** The StorageClass of Prometheus's volume, and what creates it (the CSI driver must run first). */
+  storageClass: { name: string; resource: pulumi.Resource };
+  /** Alertmanager's receivers and identity (addons/alerting.ts). */
+  alertmanager: pulumi.Input<object>;
   /** Istio's release: the Prometheus pod carries a sidecar (for certificates only). */
   istioReady: pulumi.Resource;
 }
@@ -60,7 +67,7 @@ export class Observability extends pulumi.ComponentResource {
   readonly namespace = KUBE_PROMETHEUS_STACK_CHART.namespace;
   /** In-cluster Prometheus API, for KEDA's trigger. */
   readonly prometheusUrl = `http://${STACK}-prometheus.${KUBE_PROMETHEUS_STACK_CHART.namespace}.svc.cluster.local:9090`;
-  readonly stack: k8s.helm.v3.Release;
+  readonly prometheusStack: k8s.helm.v3.Release;
   readonly grafanaAdminPassword: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -69,7 +76,7 @@ export class Observability extends pulumi.ComponentResource {
     const ns = this.namespace;
 
     this.grafanaAdminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this }).result;
-    this.stack = helmRelease(STACK, KUBE_PROMETHEUS_STACK_CHART, {
+    this.prometheusStack = helmRelease(STACK, KUBE_PROMETHEUS_STACK_CHART, {
       prometheus: {
         prometheusSpec: {
           // Select every ServiceMonitor, Probe and PrometheusRule, not only those labelled for the release.
@@ -77,7 +84,13 @@ export class Observability extends pulumi.ComponentResource {
           probeSelectorNilUsesHelmValues: false,
           ruleSelectorNilUsesHelmValues: false,
           retention: args.retention,
-          storageSpec: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${args.storageGiB}Gi` } } } } },
+          storageSpec: {
+            volumeClaimTemplate: {
+              spec: { storageClassName: args.storageClass.name, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${args.storageGiB}Gi` } } },
+            },
+          },
+          // Uninstalling deletes the volume too, while the CSI driver still runs (nothing left on destroy).
+          persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
           // Istio's documented way to scrape strict-mTLS pods: a sidecar that intercepts nothing and
           // only writes the workload certificates to a volume Prometheus reads.
           podMetadata: {
@@ -93,12 +106,13 @@ export class Observability extends pulumi.ComponentResource {
           volumeMounts: [{ name: "istio-certs", mountPath: MESH_CERTS }],
         },
       },
+      alertmanager: args.alertmanager,
       grafana: {
         adminPassword: this.grafanaAdminPassword,
         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: ns } },
       },
-    }, { ...childOpts, dependsOn: [args.istioReady] });
-    const afterCrds = { ...childOpts, dependsOn: [this.stack] };
+    }, { ...childOpts, dependsOn: [args.istioReady, args.storageClass.resource] });
+    const afterCrds = { ...childOpts, dependsOn: [this.prometheusStack] };
 
     const serviceMonitor = (job: keyof ObservabilityArgs["serviceSelectors"]) => {
       const monitor: IServiceMonitor = {
@@ -123,7 +137,10 @@ export class Observability extends pulumi.ComponentResource {
     serviceMonitor(JOBS.api);
     serviceMonitor(JOBS.worker);
 
-    const blackbox = helmRelease(BLACKBOX, BLACKBOX_EXPORTER_CHART, { fullnameOverride: BLACKBOX }, childOpts);
+    const blackbox = helmRelease(BLACKBOX, BLACKBOX_EXPORTER_CHART, {
+      fullnameOverride: BLACKBOX,
+      config: { modules: { [TCP_MODULE]: { prober: "tcp", timeout: "5s" } } },
+    }, childOpts);
     const tcpProbe = (job: string, address: pulumi.Input<string>) =>
       new k8s.apiextensions.CustomResource(`${name}-${job}`, {
         apiVersion: "monitoring.coreos.com/v1",
@@ -132,11 +149,11 @@ export class Observability extends pulumi.ComponentResource {
         spec: pulumi.output(address).apply((target): IProbe["spec"] => ({
           jobName: job,
           interval: "30s",
-          module: "tcp_connect",
+          module: TCP_MODULE,
           prober: { url: `${BLACKBOX}.${ns}.svc:9115` },
           targets: { staticConfig: { static: [target] } },
         })),
-      }, { ...childOpts, dependsOn: [this.stack, blackbox] });
+      }, { ...childOpts, dependsOn: [this.prometheusStack, blackbox] });
     tcpProbe(JOBS.postgres, args.databaseAddress);
     tcpProbe(JOBS.redis, args.redisAddress);
 

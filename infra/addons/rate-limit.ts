@@ -1,7 +1,8 @@
 import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { RateLimitName } from "./config.ts";
+import { parseRateLimit } from "../../services/shared/config.ts";
+import type { RateLimitName } from "../config.ts";
 import { customResource } from "./custom-resource.ts";
 import { GATEWAY_NAMESPACE, type Istio } from "./istio.ts";
 
@@ -15,12 +16,10 @@ export const RATE_LIMITED_PATHS: Record<Exclude<RateLimitName, "perIp" | "predic
   batch: "/tasks/batch",
 };
 
-const SECONDS = { s: 1, sec: 1, min: 60, h: 3600, hour: 3600 } as const;
-
-/** "30/min" → a token bucket refilled with 30 tokens every 60 s (the API's notation). */
+/** "30/min" → a token bucket refilled with 30 tokens every 60 s, read with the API's own parser. */
 export function tokenBucket(limit: string) {
-  const [max, unit] = limit.split("/") as [string, keyof typeof SECONDS];
-  return { max_tokens: Number(max), tokens_per_fill: Number(max), fill_interval: `${SECONDS[unit]}s` };
+  const { max, windowMs } = parseRateLimit(limit);
+  return { max_tokens: max, tokens_per_fill: max, fill_interval: `${windowMs / 1000}s` };
 }
 
 export interface GatewayRateLimitArgs {

@@ -27,6 +27,8 @@ export interface RegisteredResource {
   provider?: string | undefined;
   dependsOn?: string[] | undefined;
   propertyDependencies?: Record<string, string[]> | undefined;
+  /** Pulumi's `protect` option. */
+  protect?: boolean | undefined;
 }
 
 export interface Violation {
@@ -55,6 +57,11 @@ const emptyOptions: PolicyResourceOptions = {
   customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
   additionalSecretOutputs: [],
 };
+
+/** The resource options the engine reports (only those the program's registrations carry). */
+function optionsOf(resource: RegisteredResource): PolicyResourceOptions {
+  return { ...emptyOptions, protect: resource.protect ?? false, ...(resource.parent ? { parent: resource.parent } : {}) };
+}
 
 /** Enforcement as the CLI resolves it: the policy's config, then `all`, then the policy, then the pack. */
 function enforcementLevelOf(
@@ -102,7 +109,7 @@ function resourceArgs(
     props,
     urn: resource.urn,
     name: resource.name,
-    opts: { ...emptyOptions, ...(resource.parent ? { parent: resource.parent } : {}) },
+    opts: optionsOf(resource),
     ...(provider ? { provider } : {}),
     stackTags: options.stackTags ?? new Map(),
     isType: (resourceClass) => typeOf(resourceClass) === resource.type,
@@ -114,6 +121,7 @@ function resourceArgs(
 
 /** The `resources` the engine passes to `validateStack`, with parents and dependencies linked. */
 function stackResources(resources: RegisteredResource[]): PolicyResource[] {
+  const registered = new Map(resources.map((resource) => [resource.urn, resource]));
   const byUrn = new Map<string, PolicyResource>();
   const linked = resources.map((resource) => {
     const props = resource.inputs;
@@ -122,12 +130,14 @@ function stackResources(resources: RegisteredResource[]): PolicyResource[] {
       props,
       urn: resource.urn,
       name: resource.name,
-      opts: { ...emptyOptions, ...(resource.parent ? { parent: resource.parent } : {}) },
+      opts: optionsOf(resource),
       dependencies: [],
       propertyDependencies: {},
       isType: (resourceClass) => typeOf(resourceClass) === resource.type,
       asType: ((resourceClass: unknown) => (typeOf(resourceClass) === resource.type ? props : undefined)) as PolicyResource["asType"],
     };
+    const provider = providerOf(resource, registered);
+    if (provider) policyResource.provider = provider;
     byUrn.set(resource.urn, policyResource);
     return { resource, policyResource };
   });

@@ -12,7 +12,7 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type SimulatedResource, type StackName, simulateStack, stackConfig, stacks } from "../simulate.ts";
+import { type SimulatedResource, type StackName, simulateStack, stackConfig, stacks } from "../testing/simulate.ts";
 import { analyze, type RegisteredResource, type Violation } from "./engine.ts";
 import { packEnforcementLevel, policies } from "./policies/index.ts";
 

@@ -83,13 +83,20 @@ function url(env: Env, name: string, protocols: string[], fallback: string | und
   return raw;
 }
 
-/** A limit written as "<max>/<window>", e.g. "200/min", "5/hour", "30/10s". */
-function rateLimit(env: Env, name: string, fallback: string): RateLimit {
-  const raw = env[name] || fallback;
+/** A limit written as "<max>/<window>", e.g. "200/min", "5/hour", "30/10s": the one grammar for rate limits. */
+export function parseRateLimit(raw: string): RateLimit {
   const match = /^(\d+)\/(\d*)(s|sec|min|h|hour)$/.exec(raw);
-  if (!match) throw new ConfigError(`${name} must look like 200/min, 5/hour or 30/10s, got "${raw}"`);
+  if (!match) throw new ConfigError(`must look like 200/min, 5/hour or 30/10s, got "${raw}"`);
   const unitMs = { s: 1_000, sec: 1_000, min: 60_000, h: 3_600_000, hour: 3_600_000 }[match[3] as "s"];
   return { max: Number(match[1]), windowMs: Number(match[2] || 1) * unitMs };
+}
+
+function rateLimit(env: Env, name: string, fallback: string): RateLimit {
+  try {
+    return parseRateLimit(env[name] || fallback);
+  } catch (error) {
+    throw new ConfigError(`${name} ${(error as Error).message}`);
+  }
 }
 
 export function loadConfig(env: Env = process.env): Config {

@@ -1,9 +1,8 @@
 // Every Kubernetes object the program creates, in every stack, checked against real schemas offline.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/simulate.ts";
+import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
 import { type K8sObject, k8sObjects, validateK8sObject } from "./k8s-schema.ts";
 import { type Inputs, k8s } from "./resources.ts";
-import "./addons/chaos-mesh-schema.ts"; // the one kind with no schema package (the add-ons own it)
 
 const sims = {} as Record<StackName, Simulation>;
 beforeAll(async () => {

@@ -1,16 +1,18 @@
 /**
  * Offline schema checks for the Kubernetes objects a Pulumi program creates (no API server here).
  *
- * 1. Types, enums, formats and required fields: the kubernetes-models class for the object's
- *    apiVersion and kind (core kinds and, from @kubernetes-models/*, CRD kinds), whose `.validate()`
- *    runs the real OpenAPI schema.
- * 2. Unknown or misspelled fields, which those schemas let through: for core kinds, a walk over the
- *    @kubernetes/client-node models' attributeTypeMap. CRD kinds have no such map; the program types
- *    their specs against the kubernetes-models interfaces, so `tsc` rejects excess properties.
- * A kind with no schema fails unless `registerSchema` gives it one or `WITHOUT_SCHEMA` a reason.
+ * - Built-in kinds: the kubernetes-models class for the object's apiVersion and kind, whose
+ *   `.validate()` runs the real OpenAPI schema (types, enums, formats, required fields), plus a walk
+ *   over the @kubernetes/client-node models' attributeTypeMap for unknown or misspelled fields.
+ * - Custom resources: the real CRD of the chart that installs it, kept in infra/upstream/charts/<chart>/crds
+ *   at the pinned version, with its CEL rules (./crd-validator.ts). A custom kind with no such CRD fails.
  */
 import * as clientModels from "@kubernetes/client-node";
-import type { SimulatedResource } from "../../infra/simulate.ts";
+import { Glob } from "bun";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SimulatedResource } from "../../infra/testing/simulate.ts";
+import { type Crd, loadCrds, validateAgainstCrd } from "./crd-validator.ts";
 
 export interface K8sObject {
   apiVersion: string;
@@ -19,51 +21,43 @@ export interface K8sObject {
   [field: string]: unknown;
 }
 
-/** Kinds allowed without a schema, each with the reason. Empty: every kind the program makes has one. */
-export const WITHOUT_SCHEMA: Record<string, string> = {};
-
 /** Resource types that are not Kubernetes objects, or whose objects are rendered out of sight (Helm). */
 const NOT_OBJECTS = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigFile", "kubernetes:yaml/v2:ConfigGroup"]);
 
-/** Packages of kubernetes-models classes, one module per kind: `<package>/<apiVersion>/<Kind>`. */
 const CORE_PACKAGE = "kubernetes-models";
-const MODEL_PACKAGES = [
-  CORE_PACKAGE,
-  "@kubernetes-models/external-secrets",
-  "@kubernetes-models/istio",
-  "@kubernetes-models/keda",
-  "@kubernetes-models/prometheus-operator",
-  "@kubernetes-models/argo-rollouts",
-];
+const UPSTREAM_CHARTS = join(import.meta.dirname, "..", "..", "infra", "upstream", "charts");
 
-type Validator = (object: K8sObject) => string[];
-const extraSchemas = new Map<string, Validator>();
+/** Every CRD kept under infra/upstream, by `group/kind`. */
+export const upstreamCrds: Map<string, { crd: Crd; file: string }> = (() => {
+  const found = new Map<string, { crd: Crd; file: string }>();
+  for (const file of new Glob("*/crds/*.yaml").scanSync(UPSTREAM_CHARTS)) {
+    for (const crd of loadCrds(readFileSync(join(UPSTREAM_CHARTS, file), "utf8"))) found.set(`${crd.spec.group}/${crd.spec.names.kind}`, { crd, file });
+  }
+  return found;
+})();
 
-/** A schema for a kind no package covers (e.g. Chaos Mesh): return the problems found, [] if none. */
-export function registerSchema(apiVersion: string, kind: string, validate: Validator): void {
-  extraSchemas.set(`${apiVersion}/${kind}`, validate);
-}
+const isBuiltIn = (apiVersion: string) => !apiVersion.includes("/") || !apiVersion.split("/")[0]!.includes(".") || apiVersion.split("/")[0]!.endsWith(".k8s.io");
 
 /** The Kubernetes objects among simulated resources, as the API server would receive them. */
 export function k8sObjects(resources: SimulatedResource[]): { resource: SimulatedResource; object: K8sObject }[] {
   return resources
-    .filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type))
+    .filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.has(r.type) && !r.type.startsWith("pulumi:"))
     .map((resource) => ({ resource, object: resource.inputs as K8sObject }));
 }
 
 /** Every problem with one object: `<kind>/<name> <path>: <problem>`; [] when it is valid. */
 export async function validateK8sObject(object: K8sObject): Promise<string[]> {
-  const id = `${object.apiVersion}/${object.kind}`;
   const label = `${object.kind}/${object.metadata?.name ?? "(generated name)"}`;
-  const extra = extraSchemas.get(id);
-  const model = extra ? undefined : await modelClass(object.apiVersion, object.kind);
-  if (!extra && !model) {
-    return id in WITHOUT_SCHEMA ? [] : [`${label}: no schema for ${id} (add one with registerSchema or list it in WITHOUT_SCHEMA with a reason)`];
+  if (!isBuiltIn(object.apiVersion)) {
+    const group = object.apiVersion.split("/")[0]!;
+    const upstream = upstreamCrds.get(`${group}/${object.kind}`);
+    if (!upstream) return [`${label}: no CRD for ${group}/${object.kind} in infra/upstream/charts/*/crds (refresh the chart that installs it)`];
+    const result = validateAgainstCrd(upstream.crd, object as Record<string, unknown>, { autonamed: true });
+    return result.problems;
   }
-  const problems = extra
-    ? extra(object)
-    : [...schemaProblems(model!.model, object), ...(model!.core ? unknownFields(object) : [])];
-  return problems.map((p) => `${label} ${p}`);
+  const model = await modelClass(object.apiVersion, object.kind);
+  if (!model) return [`${label}: no schema for built-in kind ${object.apiVersion}/${object.kind} in ${CORE_PACKAGE}`];
+  return [...schemaProblems(model, object), ...unknownFields(object)].map((p) => `${label} ${p}`);
 }
 
 interface ModelClass {
@@ -75,26 +69,15 @@ interface AjvError {
   params?: Record<string, unknown>;
 }
 
-interface FoundModel {
-  model: ModelClass;
-  /** A built-in kind: client-node knows its fields (a CRD kind may share its name, e.g. Probe). */
-  core: boolean;
-}
+const modelCache = new Map<string, Promise<ModelClass | undefined>>();
 
-const modelCache = new Map<string, Promise<FoundModel | undefined>>();
-
-function modelClass(apiVersion: string, kind: string): Promise<FoundModel | undefined> {
+function modelClass(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   const key = `${apiVersion}/${kind}`;
   let found = modelCache.get(key);
   if (!found) {
-    found = (async () => {
-      for (const pkg of MODEL_PACKAGES) {
-        const module = await import(`${pkg}/${apiVersion}/${kind}`).catch(() => undefined) as Record<string, unknown> | undefined;
-        const model = module?.[kind];
-        if (typeof model === "function") return { model: model as ModelClass, core: pkg === CORE_PACKAGE };
-      }
-      return undefined;
-    })();
+    found = import(`${CORE_PACKAGE}/${apiVersion}/${kind}`)
+      .then((module: Record<string, unknown>) => (typeof module[kind] === "function" ? (module[kind] as ModelClass) : undefined))
+      .catch(() => undefined);
     modelCache.set(key, found);
   }
   return found;

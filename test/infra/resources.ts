@@ -1,4 +1,4 @@
-import type { SimulatedResource, Simulation } from "../../infra/simulate.ts";
+import type { SimulatedResource, Simulation } from "../../infra/testing/simulate.ts";
 
 /** A resource's inputs: arbitrary provider JSON, loosely typed so tests can reach into nested fields. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

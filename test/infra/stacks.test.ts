@@ -1,6 +1,6 @@
 // The real program, run per stack under Pulumi mocks with each Pulumi.<stack>.yaml: what each would create.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/simulate.ts";
+import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
 import { pinnedBunVersion } from "../../infra/registry.ts";
 import { inputsOf, k8s, ofType, only } from "./resources.ts";
 

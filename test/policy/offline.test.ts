@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { checkStack, policyConfigFor, validatePackConfig } from "../../infra/policy/offline.ts";
-import { stacks } from "../../infra/simulate.ts";
+import { stacks } from "../../infra/testing/simulate.ts";
 
 const root = join(import.meta.dir, "../..");
 

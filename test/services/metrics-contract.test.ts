@@ -1,7 +1,7 @@
 // The alerts, dashboards and KEDA trigger in infra/addons read series by name. After real traffic and
 // one task of each kind, a live scrape of the services' /metrics must carry every one of them.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { queriedMetricNames } from "../../infra/addons/queries.ts";
+import { queriedMetricNames } from "../../infra/testing/queries.ts";
 import { startStack, type TestStack } from "./harness.ts";
 
 /** Made by Prometheus itself (target health) and the blackbox exporter, not by our services. */

@@ -168,3 +168,37 @@ export function selects(policy: PolicyResource, selector: LabelSelector | undefi
   const pods = workloadOf(workload);
   return pods !== undefined && namespaceOf(policy.props) === pods.namespace && selectorMatches(selector, pods.podLabels);
 }
+
+/** A Kubernetes object the program creates itself, by kind, name and namespace. */
+export interface KubernetesObject {
+  resource: PolicyResource;
+  /** `group/version`, or `v1` for the core group. */
+  apiVersion: string;
+  group: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+/** Every Kubernetes object among the stack's resources (not providers, not Helm releases). */
+export function kubernetesObjects(resources: PolicyResource[]): KubernetesObject[] {
+  return resources.flatMap((resource) => {
+    const match = /^kubernetes:([^:]+):([A-Za-z]+)$/.exec(resource.type);
+    if (!match || resource.type.startsWith("kubernetes:helm.sh/") || resource.type.startsWith("kubernetes:yaml/")) return [];
+    const [groupVersion = "", kind = ""] = match.slice(1);
+    const group = groupVersion.startsWith("core/") ? "" : groupVersion.split("/")[0] ?? "";
+    return [{
+      resource,
+      apiVersion: group === "" ? groupVersion.replace(/^core\//, "") : groupVersion,
+      group,
+      kind,
+      name: objectNameOf(resource),
+      namespace: namespaceOf(resource.props),
+    }];
+  });
+}
+
+/** True for API groups Kubernetes serves itself (no CRD needed): "", "apps", "*.k8s.io", ... */
+export function isBuiltInGroup(group: string): boolean {
+  return !group.includes(".") || group.endsWith(".k8s.io");
+}

@@ -4,11 +4,11 @@ import type { Unwrap } from "@pulumi/pulumi";
 import { appliesToResource, environmentsSchema } from "../lib/environment.ts";
 import { validateTypes } from "../lib/resources.ts";
 
-const configSchema = { properties: { environments: environmentsSchema(["prod"]) } };
+const configSchema = { properties: { environments: environmentsSchema(["staging", "prod"]) } };
 
 export const awsRdsInstanceRequireMultiAz: ResourceValidationPolicy = {
   name: "aws-rds-instance-require-multi-az",
-  description: "RDS instances run Multi-AZ in prod, so a zone failure is a failover rather than an outage.",
+  description: "RDS instances run Multi-AZ in staging (to rehearse failover) and prod, so a zone failure is a failover rather than an outage.",
   enforcementLevel: "mandatory",
   severity: "medium",
   configSchema,

@@ -1,6 +1,7 @@
 // The pack's policies, in one list shared by the CrossGuard entry (../index.ts) and the offline check.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { awsAnyResourceRequireTags } from "./aws-any-resource-require-tags.ts";
+import { awsEc2NodeRequireCostTags } from "./aws-ec2-node-require-cost-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
 import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
 import { awsEcrRepositoryRequireScanOnPush } from "./aws-ecr-repository-require-scan-on-push.ts";
@@ -8,9 +9,11 @@ import { awsEksClusterDisallowPublicEndpointOpenToWorld } from "./aws-eks-cluste
 import { awsEksClusterRequireControlPlaneLogs } from "./aws-eks-cluster-require-control-plane-logs.ts";
 import { awsEksClusterRequirePrivateEndpoint } from "./aws-eks-cluster-require-private-endpoint.ts";
 import { awsEksClusterRequireSecretsEncryption } from "./aws-eks-cluster-require-secrets-encryption.ts";
+import { awsEksClusterRequireStandardSupport } from "./aws-eks-cluster-require-standard-support.ts";
 import { awsElasticacheReplicationGroupDisallowUnencryptedStorage } from "./aws-elasticache-replicationgroup-disallow-unencrypted-storage.ts";
 import { awsElasticacheReplicationGroupDisallowUnencryptedTransit } from "./aws-elasticache-replicationgroup-disallow-unencrypted-transit.ts";
 import { awsElasticacheReplicationGroupRequireAuth } from "./aws-elasticache-replicationgroup-require-auth.ts";
+import { awsIamRoleRequireIrsaServiceAccount } from "./aws-iam-role-require-irsa-service-account.ts";
 import { awsRdsInstanceDisallowPublicAccess } from "./aws-rds-instance-disallow-public-access.ts";
 import { awsRdsInstanceDisallowUnencryptedStorage } from "./aws-rds-instance-disallow-unencrypted-storage.ts";
 import { awsRdsInstanceRequireBackupRetention } from "./aws-rds-instance-require-backup-retention.ts";
@@ -18,6 +21,8 @@ import { awsRdsInstanceRequireDeletionProtection } from "./aws-rds-instance-requ
 import { awsRdsInstanceRequireMultiAz } from "./aws-rds-instance-require-multi-az.ts";
 import { awsS3BucketDisallowPublicAccess } from "./aws-s3-bucket-disallow-public-access.ts";
 import { awsS3BucketDisallowUnencryptedStorage } from "./aws-s3-bucket-disallow-unencrypted-storage.ts";
+import { kubernetesAlertmanagerRequireReceiver } from "./kubernetes-alertmanager-require-receiver.ts";
+import { kubernetesAnyResourceRequireReadyNodes } from "./kubernetes-any-resource-require-ready-nodes.ts";
 import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-apps-deployment-require-minimum-replicas.ts";
 import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
 import { kubernetesAppsDeploymentRequirePodDisruptionBudget } from "./kubernetes-apps-deployment-require-poddisruptionbudget.ts";
@@ -31,7 +36,15 @@ import { kubernetesCorePodRequireDroppedCapabilities } from "./kubernetes-core-p
 import { kubernetesCorePodRequireImageDigest } from "./kubernetes-core-pod-require-image-digest.ts";
 import { kubernetesCorePodRequireProbes } from "./kubernetes-core-pod-require-probes.ts";
 import { kubernetesCorePodRequireResourceRequestsAndLimits } from "./kubernetes-core-pod-require-resource-requests-and-limits.ts";
+import { kubernetesCustomResourceRequireCrdRelease } from "./kubernetes-custom-resource-require-crd-release.ts";
+import { kubernetesExternalSecretRequireStoreAndValue } from "./kubernetes-externalsecret-require-store-and-value.ts";
+import { kubernetesHelmReleaseRequireVerifiedChart } from "./kubernetes-helm-release-require-verified-chart.ts";
+import { kubernetesHorizontalPodAutoscalerRequireMetricsApi } from "./kubernetes-horizontalpodautoscaler-require-metrics-api.ts";
 import { kubernetesIstioPeerAuthenticationRequireStrictMtls } from "./kubernetes-istio-peerauthentication-require-strict-mtls.ts";
+import { kubernetesPersistentVolumeClaimRequireStorageClass } from "./kubernetes-persistentvolumeclaim-require-storageclass.ts";
+import { kubernetesProbeRequireBlackboxModule } from "./kubernetes-probe-require-blackbox-module.ts";
+import { kubernetesServiceReferenceRequireService } from "./kubernetes-service-reference-require-service.ts";
+import { pulumiStatefulResourceRequireProtect } from "./pulumi-stateful-resource-require-protect.ts";
 
 export const packName = "mlts-platform";
 /** For policies that declare no level of their own (all of ours do). */
@@ -39,6 +52,7 @@ export const packEnforcementLevel: EnforcementLevel = "advisory";
 
 export const policies: Policies = [
   awsAnyResourceRequireTags,
+  awsEc2NodeRequireCostTags,
   awsEc2SecurityGroupDisallowPublicDatabasePorts,
   awsEcrRepositoryDisallowMutableTags,
   awsEcrRepositoryRequireScanOnPush,
@@ -46,9 +60,11 @@ export const policies: Policies = [
   awsEksClusterRequireControlPlaneLogs,
   awsEksClusterRequirePrivateEndpoint,
   awsEksClusterRequireSecretsEncryption,
+  awsEksClusterRequireStandardSupport,
   awsElasticacheReplicationGroupDisallowUnencryptedStorage,
   awsElasticacheReplicationGroupDisallowUnencryptedTransit,
   awsElasticacheReplicationGroupRequireAuth,
+  awsIamRoleRequireIrsaServiceAccount,
   awsRdsInstanceDisallowPublicAccess,
   awsRdsInstanceDisallowUnencryptedStorage,
   awsRdsInstanceRequireBackupRetention,
@@ -56,6 +72,8 @@ export const policies: Policies = [
   awsRdsInstanceRequireMultiAz,
   awsS3BucketDisallowPublicAccess,
   awsS3BucketDisallowUnencryptedStorage,
+  kubernetesAlertmanagerRequireReceiver,
+  kubernetesAnyResourceRequireReadyNodes,
   kubernetesAppsDeploymentRequireMinimumReplicas,
   kubernetesAppsDeploymentRequireNetworkPolicy,
   kubernetesAppsDeploymentRequirePodDisruptionBudget,
@@ -69,5 +87,13 @@ export const policies: Policies = [
   kubernetesCorePodRequireImageDigest,
   kubernetesCorePodRequireProbes,
   kubernetesCorePodRequireResourceRequestsAndLimits,
+  kubernetesCustomResourceRequireCrdRelease,
+  kubernetesExternalSecretRequireStoreAndValue,
+  kubernetesHelmReleaseRequireVerifiedChart,
+  kubernetesHorizontalPodAutoscalerRequireMetricsApi,
   kubernetesIstioPeerAuthenticationRequireStrictMtls,
+  kubernetesPersistentVolumeClaimRequireStorageClass,
+  kubernetesProbeRequireBlackboxModule,
+  kubernetesServiceReferenceRequireService,
+  pulumiStatefulResourceRequireProtect,
 ];

@@ -4,9 +4,8 @@ import { describe, expect, test } from "bun:test";
 import { canarySplit } from "../../../infra/addons/canary.ts";
 import { loadAddonsConfig } from "../../../infra/addons/config.ts";
 import { RATE_LIMITED_PATHS, tokenBucket } from "../../../infra/addons/rate-limit.ts";
-import { type SimulatedResource, type StackName, simulateStack, stackConfig, stacks } from "../../../infra/simulate.ts";
+import { type SimulatedResource, type StackName, simulateStack, stackConfig, stacks } from "../../../infra/testing/simulate.ts";
 import { k8sObjects, validateK8sObject } from "../k8s-schema.ts";
-import "./chaos-mesh-schema.ts";
 
 const ADDONS = ["Tracing", "Istio", "ApiTraffic", "GatewayRateLimit", "Observability", "MeshAccess", "Keda"];
 const CHARTS = [

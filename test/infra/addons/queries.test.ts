@@ -2,8 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { Histogram } from "prom-client";
 import { DASHBOARDS } from "../../../infra/addons/dashboards/index.ts";
-import { metricNames } from "../../../infra/addons/promql.ts";
-import { queriedMetricNames } from "../../../infra/addons/queries.ts";
+import { metricNames } from "../../../infra/testing/promql.ts";
+import { queriedMetricNames } from "../../../infra/testing/queries.ts";
 import { collectProcessMetrics, registry, trackQueueDepth } from "../../../services/shared/metrics.ts";
 import type { Queues } from "../../../services/shared/queues.ts";
 

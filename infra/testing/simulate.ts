@@ -1,21 +1,24 @@
 /**
- * The offline runner: runs the real program (infra/index.ts) for a stack under Pulumi's mocks, with
- * that stack's real `Pulumi.<stack>.yaml`, and returns every resource it would register and its
- * outputs. Used by `bun run policy` and the infra tests; no cloud account, CLI or plugin needed.
+ * The offline runner: runs the real program (infra/index.ts) for a stack under Pulumi's mocks
+ * (./mocks.ts), with that stack's real `Pulumi.<stack>.yaml` (its placeholders replaced by the
+ * stand-ins of ./site.ts), and returns every resource it would register and its outputs. Used by
+ * `bun run policy` and the infra tests; no cloud account, CLI or plugin needed.
  *
  * One process, stacks run one after another. Pulumi's runtime state is global per process, but
  * setMocks/setAllConfig/runInPulumiStack replace all of it, so a queue that never overlaps two runs
  * is enough. Measured on 2 cores: importing the SDKs once (~1 s) plus ~0.2 s per stack beats one
  * subprocess per stack (each pays the ~1 s import, on a shared CPU).
  *
- * CLI: `bun infra/simulate.ts [stack...]` prints `{ [stack]: Simulation }` as JSON.
+ * CLI: `bun infra/testing/simulate.ts [stack...]` prints `{ [stack]: Simulation }` as JSON.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { YAML } from "bun";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import program from "./index.ts";
+import { loadConfig, type StackConfig } from "../config.ts";
+import program from "../index.ts";
+import { mocks } from "./mocks.ts";
+import { withStandIns } from "./site.ts";
 
 export const stacks = ["dev", "staging", "prod"] as const;
 export type StackName = (typeof stacks)[number];
@@ -32,6 +35,8 @@ export interface SimulatedResource {
   /** Provider reference, `<provider urn>::<id>`. */
   provider?: string;
   dependsOn: string[];
+  /** Pulumi's `protect` option. */
+  protect: boolean;
 }
 
 export interface Simulation {
@@ -49,11 +54,15 @@ export interface SimulateOptions {
    * A value is parsed as JSON when it can be ("false", "3", "[\"a\"]"), else taken as a string.
    */
   config?: Record<string, string>;
+  /**
+   * "stand-in" (default): placeholders in the stack file take the stand-ins of ./site.ts first.
+   * "as-is": the stack file exactly as committed, as `pulumi up` would read it.
+   */
+  site?: "stand-in" | "as-is";
 }
 
-const ROOT = join(import.meta.dirname, "..");
+const ROOT = join(import.meta.dirname, "..", "..");
 const PROJECT = "ml-task-scheduler";
-const ACCOUNT = "123456789012";
 
 let queue: Promise<unknown> = Promise.resolve();
 const cache = new Map<string, Promise<Simulation>>();
@@ -63,7 +72,7 @@ const cache = new Map<string, Promise<Simulation>>();
  * and a repeated call with the same stack and overrides returns the same result: treat it as read-only.
  */
 export function simulateStack(stack: StackName, opts: SimulateOptions = {}): Promise<Simulation> {
-  const config = stackConfig(stack, opts.config ?? {});
+  const config = stackConfig(stack, opts.config ?? {}, opts.site);
   const key = JSON.stringify([stack, config]);
   let run = cache.get(key);
   if (!run) {
@@ -74,11 +83,20 @@ export function simulateStack(stack: StackName, opts: SimulateOptions = {}): Pro
   return run;
 }
 
-/** `Pulumi.<stack>.yaml` with the overrides applied, flattened to the strings setAllConfig takes. */
-export function stackConfig(stack: StackName, overrides: Record<string, string>): Record<string, string> {
+/** `Pulumi.<stack>.yaml` as committed. */
+export function stackFile(stack: StackName): Record<string, unknown> {
   const file = YAML.parse(readFileSync(join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-  const config = structuredClone(file.config ?? {});
-  for (const [path, raw] of Object.entries(overrides)) {
+  return file.config ?? {};
+}
+
+/**
+ * `Pulumi.<stack>.yaml` with its placeholders' stand-ins (unless `site` is "as-is") and the
+ * overrides applied, flattened to the strings setAllConfig takes.
+ */
+export function stackConfig(stack: StackName, overrides: Record<string, string>, site: SimulateOptions["site"] = "stand-in"): Record<string, string> {
+  const config = structuredClone(stackFile(stack));
+  const standIns = site === "as-is" ? {} : withStandIns(stack, config).overrides;
+  for (const [path, raw] of Object.entries({ ...standIns, ...overrides })) {
     const [key = "", ...fields] = path.split(".");
     const value = parseValue(raw);
     if (fields.length === 0) {
@@ -91,6 +109,13 @@ export function stackConfig(stack: StackName, overrides: Record<string, string>)
     node[last] = value;
   }
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** The stack's config as the program reads it (same stand-ins and overrides as `simulateStack`). */
+export function loadStackConfig(stack: StackName, opts: SimulateOptions = {}): StackConfig {
+  const flat = stackConfig(stack, opts.config ?? {}, opts.site);
+  const raw = Object.fromEntries(Object.entries(flat).filter(([key]) => key.startsWith("mlts:")).map(([key, value]) => [key.slice("mlts:".length), parseValue(value)]));
+  return loadConfig(raw, stack);
 }
 
 function parseValue(raw: string): unknown {
@@ -109,6 +134,7 @@ interface ResourceRequest {
   getParent(): string;
   getProvider(): string;
   getDependenciesList(): string[];
+  getProtect?(): boolean;
 }
 type MonitorCallback = (err: unknown, response?: { getUrn(): string }) => void;
 interface RecordingMonitor {
@@ -136,6 +162,7 @@ async function simulateNow(stack: StackName, config: Record<string, string>): Pr
           parent: req.getParent() || undefined,
           provider: req.getProvider() || undefined,
           dependsOn: req.getDependenciesList(),
+          protect: req.getProtect?.() ?? false,
         });
       }
       callback(err, response);
@@ -186,104 +213,6 @@ function unwrapSecrets(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(record.value);
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
-}
-
-const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
-
-/** The address the mocks give a LoadBalancer Service (resource `name`), shaped like an NLB's DNS name. */
-export function mockLoadBalancerHostname(name: string, stack: StackName, region = "us-east-1"): string {
-  return `a${hex(name, 31)}-${hex(stack, 16)}.elb.${region}.amazonaws.com`;
-}
-
-/** Mocks that answer like AWS would: ids, ARNs, endpoints, image digests, the EKS kubeconfig. */
-function mocks(region: string, stack: StackName): pulumi.runtime.Mocks {
-  const registry = `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com`;
-  const zones = ["a", "b", "c", "d", "e", "f"].map((z) => `${region}${z}`);
-  return {
-    call({ token }) {
-      switch (token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-          return { names: zones, zoneIds: zones.map((_, i) => `use1-az${i + 1}`), state: "available" };
-        case "aws:index/getRegion:getRegion":
-          return { name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
-        case "aws:index/getPartition:getPartition":
-          return { partition: "aws", dnsSuffix: "amazonaws.com" };
-        case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-          return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${registry}` };
-        default:
-          return {};
-      }
-    },
-    newResource({ type, name, inputs }) {
-      const id = `${name}-${hex(type + name, 8)}`;
-      const [pkg = "", module = ""] = type.split(":");
-      const state: Record<string, unknown> = { ...inputs };
-      if (pkg === "aws") {
-        const service = module.split("/")[0];
-        state.arn = `arn:aws:${service}:${region}:${ACCOUNT}:${id}`;
-        state.name = inputs.name ?? id;
-      }
-      return { id, state: { ...state, ...stateFor(type, name, id, inputs as Record<string, unknown>) } };
-    },
-  };
-
-  function stateFor(type: string, name: string, id: string, inputs: Record<string, unknown>): Record<string, unknown> {
-    switch (type) {
-      case "eks:index:Cluster": {
-        const issuer = `oidc.eks.${region}.amazonaws.com/id/${hex(name, 32).toUpperCase()}`;
-        const kubeconfig = kubeconfigFor(String(inputs.name ?? name), `https://${hex(name, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`);
-        return {
-          kubeconfig,
-          kubeconfigJson: JSON.stringify(kubeconfig),
-          oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}`,
-          oidcProviderUrl: issuer,
-          oidcIssuer: issuer,
-          clusterSecurityGroupId: `sg-${hex(`${name}cluster`, 17)}`,
-          nodeSecurityGroupId: `sg-${hex(`${name}nodes`, 17)}`,
-        };
-      }
-      case "aws:kms/key:Key":
-        return { keyId: hex(name, 32), arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${hex(name, 32)}` };
-      case "aws:iam/role:Role":
-        return { arn: `arn:aws:iam::${ACCOUNT}:role/${id}` };
-      case "aws:ec2/launchTemplate:LaunchTemplate":
-        return { latestVersion: 1 };
-      case "aws:rds/instance:Instance":
-        return { address: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com`, endpoint: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com:5432` };
-      case "aws:elasticache/replicationGroup:ReplicationGroup":
-        return { primaryEndpointAddress: `master.${id}.${hex(name, 6)}.use1.cache.amazonaws.com` };
-      case "aws:ecr/repository:Repository":
-        return { repositoryUrl: `${registry}/${id}`, registryId: ACCOUNT };
-      case "docker-build:index:Image": {
-        const tag = String((inputs.tags as string[] | undefined)?.[0] ?? name);
-        return { ref: `${tag.replace(/:[^:/]+$/, "")}@sha256:${hex(tag, 64)}`, digest: `sha256:${hex(tag, 64)}` };
-      }
-      case "pulumi:pulumi:StackReference": {
-        const upstream = String(inputs.name).split("/").pop();
-        const image = (service: string) => `${registry}/mlts-dev-${service}@sha256:${hex(`${upstream}${service}`, 64)}`;
-        return { outputs: { apiImage: image("api"), workerImage: image("worker") }, secretOutputNames: [] };
-      }
-      case "random:index/randomPassword:RandomPassword":
-        return { result: hex(name, Number(inputs.length ?? 32)) };
-      case "kubernetes:core/v1:Service":
-        return (inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"
-          ? { status: { loadBalancer: { ingress: [{ hostname: mockLoadBalancerHostname(name, stack, region) }] } } }
-          : {};
-      default:
-        return {};
-    }
-  }
-}
-
-function kubeconfigFor(cluster: string, server: string) {
-  return {
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: cluster, cluster: { server, "certificate-authority-data": Buffer.from("mock-ca").toString("base64") } }],
-    contexts: [{ name: "aws", context: { cluster, user: "aws" } }],
-    "current-context": "aws",
-    users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", cluster] } } }],
-  };
 }
 
 if (import.meta.main) {

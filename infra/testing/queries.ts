@@ -1,7 +1,7 @@
 // Every PromQL expression the add-ons run (alerts and dashboards) and the series names they read.
 // Tests compare these names with what the services export; a rename on either side fails them.
-import { ALERT_RULE_GROUPS } from "./alert-rules.ts";
-import { DASHBOARDS, dashboardQueries } from "./dashboards/index.ts";
+import { ALERT_RULE_GROUPS } from "../addons/alert-rules.ts";
+import { DASHBOARDS, dashboardQueries } from "../addons/dashboards/index.ts";
 import { metricNames } from "./promql.ts";
 
 export const allQueries = (): string[] => [

@@ -1,0 +1,55 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+interface Statement {
+  Sid?: string;
+  [field: string]: unknown;
+}
+
+/** infra/upstream/iam/<controller>/provenance.json: where the policy came from, and how upstream deploys it. */
+export interface UpstreamIam {
+  repository: string;
+  tag: string;
+  commit: string;
+  /** The chart version the policy belongs to: the add-on must pin the same. */
+  chartVersion: string;
+  /** `${...}` placeholders the statements use, e.g. `${AWS::Partition}`, `${ClusterName}`. */
+  placeholders: string[];
+  /** Upstream splits the statements into several managed policies (each has a size limit). */
+  policies?: { resource: string; sids: string[] }[];
+  nodeRole?: { managedPolicyArns: string[] };
+  interruptionRules?: { rule: string; eventPattern: Record<string, string[]> }[];
+}
+
+const UPSTREAM_IAM = join(import.meta.dirname, "upstream", "iam");
+
+const read = <T>(controller: string, file: string): T => JSON.parse(readFileSync(join(UPSTREAM_IAM, controller, file), "utf8")) as T;
+
+/** A controller's IAM facts as its repository publishes them at the pinned version (infra/upstream/iam). */
+export function upstreamIam(controller: string): UpstreamIam {
+  return read<UpstreamIam>(controller, "provenance.json");
+}
+
+/** Replaces `${name}` with `values[name]`; the caller guarantees every placeholder has a value. */
+export function substitute(text: string, values: Record<string, string>): string {
+  return text.replace(/\$\{([^}]+)\}/g, (match, name: string) => values[name] ?? match);
+}
+
+/**
+ * The controller's policy documents, split as upstream splits them, with every placeholder
+ * replaced. A placeholder left without a value fails the program, so a new upstream placeholder
+ * cannot reach AWS as literal text.
+ */
+export function controllerPolicies(controller: string, values: Record<string, pulumi.Input<string>>): Record<string, pulumi.Output<string>> {
+  const iam = upstreamIam(controller);
+  const { Statement: statements } = read<{ Statement: Statement[] }>(controller, "policy.json");
+  const missing = iam.placeholders.map((p) => p.slice(2, -1)).filter((name) => !(name in values));
+  if (missing.length > 0) throw new Error(`${controller}'s upstream IAM policy (${iam.tag}) needs values for ${missing.join(", ")}`);
+  const groups = iam.policies ?? [{ resource: "policy", sids: statements.map((s) => s.Sid ?? "") }];
+  const resolved = pulumi.all(values);
+  return Object.fromEntries(groups.map(({ resource, sids }) => {
+    const document = { Version: "2012-10-17", Statement: statements.filter((s) => sids.includes(s.Sid ?? "")) };
+    return [resource, resolved.apply((v) => substitute(JSON.stringify(document), v))];
+  }));
+}

@@ -1,0 +1,33 @@
+import type { PolicyResource } from "@pulumi/policy";
+
+/**
+ * Everything `resource` waits for before it is created: its dependencies, its parent's, and
+ * theirs, and for a resource with a provider, what the provider waits for (the engine orders a
+ * resource after its provider, and the provider after its own dependencies).
+ */
+export function prerequisitesOf(resource: PolicyResource, all: PolicyResource[]): Set<string> {
+  const byUrn = new Map(all.map((r) => [r.urn, r]));
+  const seen = new Set<string>();
+  const visit = (r: PolicyResource | undefined): void => {
+    if (!r) return;
+    for (const next of [...r.dependencies, ...(r.parent ? [r.parent] : []), ...providerOf(r, byUrn)]) {
+      if (seen.has(next.urn)) continue;
+      seen.add(next.urn);
+      visit(byUrn.get(next.urn) ?? next);
+    }
+  };
+  visit(resource);
+  return seen;
+}
+
+/** True when `resource` is created only after `prerequisite`. */
+export function waitsFor(resource: PolicyResource, prerequisite: PolicyResource, all: PolicyResource[]): boolean {
+  return prerequisitesOf(resource, all).has(prerequisite.urn);
+}
+
+/** The provider resource a resource uses, when the stack holds it. */
+function providerOf(resource: PolicyResource, byUrn: Map<string, PolicyResource>): PolicyResource[] {
+  const urn = resource.provider?.urn;
+  const provider = urn ? byUrn.get(urn) : undefined;
+  return provider ? [provider] : [];
+}
