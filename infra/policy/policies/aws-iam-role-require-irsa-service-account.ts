@@ -37,7 +37,9 @@ export const awsIamRoleRequireIrsaServiceAccount: StackValidationPolicy = {
     for (const role of args.resources.filter((r) => r.type === "aws:iam/role:Role")) {
       for (const subject of trustedServiceAccounts(role.props.assumeRolePolicy)) {
         if (!accounts.has(subject)) {
-          reportViolation(`${describe(role)} trusts service account ${subject}, which the stack does not create (known: ${[...accounts].sort().join(", ") || "none"}).`, role.urn);
+          const namespace = subject.split("/")[0];
+          const there = [...accounts].filter((account) => account.startsWith(`${namespace}/`)).sort();
+          reportViolation(`${describe(role)} trusts service account ${subject}, which the stack does not create (in ${namespace}: ${there.join(", ") || "none"}).`, role.urn);
         }
       }
     }

@@ -35,7 +35,7 @@ export const kubernetesExternalSecretRequireStoreAndValue: StackValidationPolicy
       const store = objects.find((o) => o.kind === storeKind && o.name === spec.secretStoreRef?.name && (storeKind === "ClusterSecretStore" || o.namespace === external.namespace));
       if (!store) report(`its ${storeKind} "${spec.secretStoreRef?.name}" is not created by the stack in namespace ${external.namespace}.`);
       else if (!waits(store.resource)) report(`it is not created after its ${storeKind} "${store.name}".`);
-      else checkStoreIdentity(store, objects, { roles, rolePolicies, all: args.resources }, waits, report);
+      else checkStoreIdentity(store, objects, { roles, rolePolicies }, waits, report);
 
       const keys = [...(spec.dataFrom ?? []).map((d) => d.extract?.key), ...(spec.data ?? []).map((d) => d.remoteRef?.key)].filter((k): k is string => typeof k === "string");
       for (const key of keys) {
@@ -54,7 +54,7 @@ export const kubernetesExternalSecretRequireStoreAndValue: StackValidationPolicy
 function checkStoreIdentity(
   store: KubernetesObject,
   objects: KubernetesObject[],
-  iam: { roles: PolicyResource[]; rolePolicies: PolicyResource[]; all: PolicyResource[] },
+  iam: { roles: PolicyResource[]; rolePolicies: PolicyResource[] },
   waits: (other: PolicyResource) => boolean,
   report: (problem: string) => void,
 ): void {
@@ -64,8 +64,8 @@ function checkStoreIdentity(
   if (!account) return report(`its store authenticates as service account ${store.namespace}/${accountName}, which the stack does not create.`);
   const roleArn = (account.resource.props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[IRSA_ANNOTATION];
   // The annotation carries the role's ARN: known in a simulation, unknown in a preview, where the
-  // service account's dependency on the role identifies it.
-  const role = iam.roles.find((r) => r.props.arn === roleArn) ?? iam.roles.find((r) => waitsFor(account.resource, r, iam.all));
+  // service account's own dependency on the role identifies it.
+  const role = iam.roles.find((r) => r.props.arn === roleArn) ?? iam.roles.find((r) => account.resource.dependencies.some((d) => d.urn === r.urn));
   if (!role) return;
   for (const policy of iam.rolePolicies.filter((p) => p.dependencies.some((d) => d.urn === role.urn))) {
     if (!waits(policy)) report(`it is not created after ${describe(policy)}, which lets its store's role read the secret.`);
