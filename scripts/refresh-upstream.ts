@@ -126,7 +126,7 @@ const IAM: Record<string, { paths: (version: string) => string[]; format: "json"
 };
 
 /** Written by hand from the chart's templates; any other field not derived here is kept too. */
-const HAND_FIELDS = ["services", "serviceAccounts", "fullname", "freeFormValues", "notes"] as const;
+const HAND_FIELDS = ["services", "serviceAccounts", "fullname", "freeFormValues", "undeclaredValues", "notes"] as const;
 const DERIVED_FIELDS = ["chart", "version", "helmRepository", "source", "published", "chartYaml", "dependencies", "valuesRoot", "profiles", "crds"];
 
 // ---------------------------------------------------------------------------------------------- git

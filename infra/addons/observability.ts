@@ -107,6 +107,12 @@ export class Observability extends pulumi.ComponentResource {
         },
       },
       alertmanager: args.alertmanager,
+      // EKS runs these on its managed control plane (or binds kube-proxy's metrics to localhost):
+      // scrape targets that are never up would fire their Down alerts forever.
+      kubeControllerManager: { enabled: false },
+      kubeScheduler: { enabled: false },
+      kubeEtcd: { enabled: false },
+      kubeProxy: { enabled: false },
       grafana: {
         adminPassword: this.grafanaAdminPassword,
         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: ns } },

@@ -4,7 +4,12 @@
  * engine would, with the stack's policy config from infra/policy/config/<stack>.json (the same file
  * CI passes to `pulumi preview --policy-pack-config`).
  *
- *   bun run policy [-- --stack prod] [--json] [--config mlts:database.multiAz=false]
+ *   bun run policy [-- --stack prod] [--json] [--config mlts:database.multiAz=false] [--as-is]
+ *
+ * The stack files ship placeholders for what only a team knows (who may reach the API, its org,
+ * who gets alerts), which the program refuses; unless `--as-is`, the check puts the stand-ins of
+ * infra/testing/site.ts in their place, names the keys it replaced, and checks everything else as
+ * written. Once a team has set its own values, nothing is replaced.
  *
  * Exit status: 0 clean or advisory only, 1 on any mandatory violation, 2 when the check itself fails.
  */
@@ -12,12 +17,15 @@ import type { PolicyPackConfig } from "@pulumi/policy";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type SimulatedResource, type StackName, simulateStack, stackConfig, stacks } from "../testing/simulate.ts";
+import { type SimulatedResource, type StackName, simulateStack, stackConfig, stackFile, stacks } from "../testing/simulate.ts";
+import { withStandIns } from "../testing/site.ts";
 import { analyze, type RegisteredResource, type Violation } from "./engine.ts";
 import { packEnforcementLevel, policies } from "./policies/index.ts";
 
 export interface StackReport {
   stack: StackName;
+  /** Placeholder keys of the stack file that the check replaced with stand-ins. */
+  standIns: string[];
   resources: { type: string; name: string; urn: string; inputs: Record<string, unknown> }[];
   violations: Violation[];
 }
@@ -63,8 +71,8 @@ function withDefaultProviders(stack: StackName, resources: SimulatedResource[], 
   return [...defaults.values(), ...withProviders];
 }
 
-export async function checkStack(stack: StackName, overrides: Record<string, string> = {}): Promise<StackReport> {
-  const simulation = await simulateStack(stack, { config: overrides });
+export async function checkStack(stack: StackName, overrides: Record<string, string> = {}, site: "stand-in" | "as-is" = "stand-in"): Promise<StackReport> {
+  const simulation = await simulateStack(stack, { config: overrides, site });
   const resources = withDefaultProviders(stack, simulation.resources, overrides);
   const violations = await analyze(resources, {
     policies,
@@ -73,6 +81,7 @@ export async function checkStack(stack: StackName, overrides: Record<string, str
   });
   return {
     stack,
+    standIns: site === "as-is" ? [] : withStandIns(stack, stackFile(stack)).replaced.filter((key) => !(key in overrides)),
     resources: resources.map(({ type, name, urn, inputs }) => ({ type, name, urn, inputs })),
     violations,
   };
@@ -84,6 +93,7 @@ const mandatoryCount = (reports: StackReport[]) =>
 function printReport(report: StackReport): void {
   const count = (level: string) => report.violations.filter((violation) => violation.enforcementLevel === level).length;
   console.log(`${report.stack}: ${report.resources.length} resources, ${count("mandatory")} mandatory, ${count("advisory")} advisory violation(s)`);
+  if (report.standIns.length > 0) console.log(`  (placeholders replaced by stand-ins, which \`pulumi up\` refuses until you set them: ${report.standIns.join(", ")})`);
   for (const violation of report.violations) {
     const where = violation.resource ? `${violation.resource.type} "${violation.resource.name}"` : "(stack)";
     console.log(`  [${violation.enforcementLevel}] ${violation.policy}  ${where}\n      ${violation.message}`);
@@ -106,6 +116,7 @@ async function main(): Promise<number> {
       stack: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
       config: { type: "string", multiple: true },
+      "as-is": { type: "boolean", default: false },
     },
   });
   const wanted = (values.stack ?? [...stacks]) as StackName[];
@@ -115,7 +126,7 @@ async function main(): Promise<number> {
 
   const started = performance.now();
   const reports: StackReport[] = [];
-  for (const stack of wanted) reports.push(await checkStack(stack, overrides));
+  for (const stack of wanted) reports.push(await checkStack(stack, overrides, values["as-is"] ? "as-is" : "stand-in"));
   const mandatory = mandatoryCount(reports);
 
   if (values.json) {

@@ -65,15 +65,27 @@ describe("the validator itself", () => {
     expect(problems.some((p) => p.includes("selector"))).toBe(true);
   });
 
-  test("checks custom resources against their CRD schema", async () => {
+  test("checks custom resources against their real CRD: enums, unknown fields", async () => {
     const bad = structuredClone(k8s(sims.prod, "ExternalSecret", "mlts-app")) as K8sObject & Inputs;
     bad.spec.target.creationPolicy = "Sometimes";
-    expect((await validateK8sObject(bad)).join()).toContain("/spec/target/creationPolicy");
+    bad.spec.refreshIntervall = "1h";
+    const problems = (await validateK8sObject(bad)).join("\n");
+    expect(problems).toContain("spec.target.creationPolicy");
+    expect(problems).toContain("spec.refreshIntervall");
   });
 
-  test("fails a kind that has no schema", async () => {
+  test("checks custom resources against their CRD's CEL rules (Istio refuses a 0s route timeout)", async () => {
+    const bad = structuredClone(k8s(sims.prod, "VirtualService", "api")) as K8sObject & Inputs;
+    bad.spec.http[0].timeout = "0s";
+    expect(await validateK8sObject(bad)).toEqual(["VirtualService/api spec.http[0].timeout: Invalid value: \"0s\": must be a valid duration greater than 1ms"]);
+    const nodePool = structuredClone(k8s(sims.prod, "NodePool", "default")) as K8sObject & Inputs;
+    nodePool.spec.template.spec.requirements.push({ key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["four"] });
+    expect((await validateK8sObject(nodePool)).join()).toContain("spec.template.spec.requirements");
+  });
+
+  test("fails a custom kind whose CRD no chart in infra/upstream installs", async () => {
     expect(await validateK8sObject({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name: "g" } })).toEqual([
-      "Gadget/g: no schema for example.com/v1/Gadget (add one with registerSchema or list it in WITHOUT_SCHEMA with a reason)",
+      "Gadget/g: no CRD for example.com/Gadget in infra/upstream/charts/*/crds (refresh the chart that installs it)",
     ]);
   });
 });

@@ -31,7 +31,7 @@ const UPSTREAM_CHARTS = join(import.meta.dirname, "..", "..", "infra", "upstream
 export const upstreamCrds: Map<string, { crd: Crd; file: string }> = (() => {
   const found = new Map<string, { crd: Crd; file: string }>();
   for (const file of new Glob("*/crds/*.yaml").scanSync(UPSTREAM_CHARTS)) {
-    for (const crd of loadCrds(readFileSync(join(UPSTREAM_CHARTS, file), "utf8"))) found.set(`${crd.spec.group}/${crd.spec.names.kind}`, { crd, file });
+    for (const crd of loadCrds(readFileSync(join(UPSTREAM_CHARTS, file), "utf8"))) found.set(`${crd.group}/${crd.kind}`, { crd, file });
   }
   return found;
 })();

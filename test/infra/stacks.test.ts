@@ -1,7 +1,7 @@
 // The real program, run per stack under Pulumi mocks with each Pulumi.<stack>.yaml: what each would create.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { LIFECYCLE_POLICY, pinnedBunVersion } from "../../infra/registry.ts";
 import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
-import { pinnedBunVersion } from "../../infra/registry.ts";
 import { inputsOf, k8s, ofType, only } from "./resources.ts";
 
 const sims = {} as Record<StackName, Simulation>;
@@ -23,23 +23,30 @@ describe("environment differences come from Pulumi.<stack>.yaml", () => {
   test("each private subnet is in its own AZ and routes out through a NAT", () => {
     for (const sim of Object.values(sims)) {
       const privateSubnets = inputsOf(sim, "aws:ec2/subnet:Subnet").filter((s) => s.tags["kubernetes.io/role/internal-elb"] === "1");
-      expect(new Set(privateSubnets.map((s) => s.availabilityZone)).size).toBe(privateSubnets.length);
+      expect(new Set(privateSubnets.map((s) => s.availabilityZoneId)).size).toBe(privateSubnets.length);
       const privateTables = inputsOf(sim, "aws:ec2/routeTable:RouteTable").filter((t) => t.routes[0].natGatewayId);
       expect(privateTables).toHaveLength(privateSubnets.length);
     }
   });
 
-  test("nodes: spot in dev, on-demand and larger in staging and prod", () => {
+  test("system nodes: spot in dev, on-demand and larger in staging and prod, a fixed count", () => {
     const nodes = perStack((s) => only(s, "aws:eks/nodeGroup:NodeGroup"));
     expect(nodes.map((n) => n.capacityType)).toEqual(["SPOT", "ON_DEMAND", "ON_DEMAND"]);
     expect(nodes.map((n) => n.instanceTypes[0])).toEqual(["t3.large", "m6i.large", "m6i.xlarge"]);
-    expect(nodes.map((n) => n.scalingConfig.minSize)).toEqual([1, 2, 3]);
+    expect(nodes.map((n) => [n.scalingConfig.minSize, n.scalingConfig.maxSize])).toEqual([[2, 2], [2, 2], [3, 3]]);
+  });
+
+  test("Karpenter launches the rest: spot in dev, on-demand in prod, within a CPU ceiling", () => {
+    const pools = perStack((s) => k8s(s, "NodePool", "default").spec);
+    const capacity = (pool: Record<string, any>) => pool.template.spec.requirements.find((r: Record<string, any>) => r.key === "karpenter.sh/capacity-type").values;
+    expect(pools.map(capacity)).toEqual([["spot"], ["spot", "on-demand"], ["on-demand"]]);
+    expect(pools.map((p) => p.limits.cpu)).toEqual(["16", "32", "96"]);
   });
 
   test("PostgreSQL: class, Multi-AZ, backups and deletion protection", () => {
     const dbs = perStack((s) => only(s, "aws:rds/instance:Instance"));
     expect(dbs.map((d) => d.instanceClass)).toEqual(["db.t4g.micro", "db.t4g.medium", "db.r6g.large"]);
-    expect(dbs.map((d) => d.multiAz)).toEqual([false, false, true]);
+    expect(dbs.map((d) => d.multiAz)).toEqual([false, true, true]); // staging rehearses prod's failover
     expect(dbs.map((d) => d.backupRetentionPeriod)).toEqual([1, 7, 30]);
     expect(dbs.map((d) => d.deletionProtection)).toEqual([false, true, true]);
     expect(dbs[2]!.skipFinalSnapshot).toBe(false);
@@ -52,9 +59,15 @@ describe("environment differences come from Pulumi.<stack>.yaml", () => {
     expect(redis.map((r) => r.multiAzEnabled)).toEqual([false, true, true]);
   });
 
+  test("stateful resources are protected from replacement and deletion in staging and prod", () => {
+    const protectedTypes = (sim: Simulation) => sim.resources.filter((r) => r.protect).map((r) => r.type).sort();
+    expect(perStack(protectedTypes)).toEqual([[], ...Array(2).fill(["aws:elasticache/replicationGroup:ReplicationGroup", "aws:rds/instance:Instance"])]);
+  });
+
   test("application replicas and the API's autoscaling range", () => {
     expect(perStack((s) => k8s(s, "Deployment", "api").spec.replicas)).toEqual([1, 2, 3]);
-    expect(perStack((s) => k8s(s, "Deployment", "worker").spec.replicas)).toEqual([1, 2, 3]);
+    // The worker's count is KEDA's from the start (at least one, so the first rollout is checked).
+    expect(perStack((s) => k8s(s, "Deployment", "worker").spec.replicas)).toEqual([1, 1, 2]);
     const hpa = perStack((s) => k8s(s, "HorizontalPodAutoscaler", "api").spec);
     expect(hpa.map((h) => [h.minReplicas, h.maxReplicas])).toEqual([[1, 2], [2, 4], [3, 12]]);
   });
@@ -100,7 +113,7 @@ describe("encryption and privacy, in every stack", () => {
   test.each([...stacks])("%s: secret values reach pods only through Secrets Manager", (stack) => {
     const sim = sims[stack];
     const dataPasswords = ofType(sim, "random:index/randomPassword:RandomPassword").filter((r) => r.parent?.includes("mlts:data:Data"));
-    expect(dataPasswords).toHaveLength(3);
+    expect(dataPasswords).toHaveLength(2); // PostgreSQL and Redis; the JWT key is the application's (AppSecrets)
     const secretString = JSON.parse(only(sim, "aws:secretsmanager/secretVersion:SecretVersion").secretString);
     expect(Object.keys(secretString).sort()).toEqual(["DATABASE_URL", "JWT_SECRET", "REDIS_URL"]);
     expect(secretString.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@master\..+:6379$/);
@@ -112,6 +125,7 @@ describe("encryption and privacy, in every stack", () => {
     const reader = k8s(sim, "ServiceAccount", "secrets-reader");
     expect(reader.metadata.annotations["eks.amazonaws.com/role-arn"]).toStartWith("arn:aws:iam::");
     const readerRole = ofType(sim, "aws:iam/role:Role").find((r) => r.name === `mlts-${stack}-secrets-reader`)!;
+    expect(readerRole).toBeDefined();
     const trust = JSON.parse((readerRole.inputs as { assumeRolePolicy: string }).assumeRolePolicy);
     expect(Object.values(trust.Statement[0].Condition.StringEquals)).toContain("system:serviceaccount:mlts:secrets-reader");
   });
@@ -127,18 +141,35 @@ describe("images: dev builds, staging and prod promote by digest", () => {
     }
     expect(pinnedBunVersion()).toBe("1.4.4");
     for (const repo of inputsOf(sims.dev, "aws:ecr/repository:Repository")) {
-      expect(repo).toMatchObject({ imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } });
+      // Immutable, but for the `release-<stack>` tag each downstream stack moves to what it runs.
+      expect(repo).toMatchObject({
+        imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: "release-*", filterType: "WILDCARD" }],
+        imageScanningConfiguration: { scanOnPush: true },
+      });
     }
     expect(ofType(sims.dev, "pulumi:pulumi:StackReference")).toHaveLength(0);
   });
 
-  test.each(["staging", "prod"] as const)("%s builds nothing and runs the upstream stack's digests", (stack) => {
+  test.each(["staging", "prod"] as const)("%s builds nothing, runs the upstream stack's digests, and tags them so dev's ECR keeps them", (stack) => {
     const sim = sims[stack];
     expect(ofType(sim, "docker-build:index:Image")).toHaveLength(0);
     expect(ofType(sim, "aws:ecr/repository:Repository")).toHaveLength(0);
     const upstream = only(sim, "pulumi:pulumi:StackReference").name;
-    expect(upstream).toBe(stack === "staging" ? "acme/ml-task-scheduler/dev" : "acme/ml-task-scheduler/staging");
+    expect(upstream).toEndWith(stack === "staging" ? "/ml-task-scheduler/dev" : "/ml-task-scheduler/staging");
     expect(sim.outputs.apiImage).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/.+@sha256:[0-9a-f]{64}$/);
+    const releases = inputsOf(sim, "docker-build:index:Index");
+    expect(releases.map((r) => r.tag.split(":").pop())).toEqual([`release-${stack}`, `release-${stack}`]);
+    // Same digest as upstream: the release tag points at the bytes the upstream stack tested.
+    expect(releases.map((r) => r.sources[0].split("@")[1])).toContain((sim.outputs.apiImage as string).split("@")[1]);
+  });
+
+  test("dev's lifecycle policy keeps every release-tagged image ahead of the count rule", () => {
+    const rules = JSON.parse(LIFECYCLE_POLICY).rules as { rulePriority: number; selection: { tagPatternList?: string[]; tagStatus: string } }[];
+    const [first, ...rest] = [...rules].sort((a, b) => a.rulePriority - b.rulePriority);
+    expect(first!.selection).toMatchObject({ tagStatus: "tagged", tagPatternList: ["release-*"] });
+    expect(rest.some((rule) => rule.selection.tagStatus === "any")).toBe(true);
+    for (const repo of inputsOf(sims.dev, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) expect(repo.policy).toBe(LIFECYCLE_POLICY);
   });
 
   test.each([...stacks])("%s: the pods run exactly the exported image references", (stack) => {
@@ -181,11 +212,11 @@ describe("rollout order and outputs", () => {
 describe("config is validated", () => {
   test("a bad value fails the run with the full key in the message", async () => {
     const run = simulateStack("dev", { config: { "mlts:database.multiAz": "maybe" } });
-    await expect(run).rejects.toThrow("mlts:database.multiAz: must be true or false");
+    await expect(run).rejects.toThrow("mlts:database.multiAz: Expected boolean");
   });
 
   test("a missing required value names its key", async () => {
-    const run = simulateStack("dev", { config: { "mlts:app.corsOrigin": "" } });
+    const run = simulateStack("dev", { config: { "mlts:app": '{"api": {}}' } });
     await expect(run).rejects.toThrow("mlts:app.corsOrigin: is required");
   });
 

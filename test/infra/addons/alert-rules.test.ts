@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ALERT_RULE_GROUPS, type AlertRule } from "../../../infra/addons/alert-rules.ts";
-import { promtool } from "./promtool.ts";
+import { promtool } from "./checkers.ts";
 
 interface Series {
   series: string;
