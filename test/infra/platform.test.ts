@@ -83,6 +83,19 @@ describe.each([...stacks])("%s", (stack) => {
     expect(ofType(sim, "mlts:addons:Istio")[0]!.dependsOn).toEqual([]);
   });
 
+  test("a rotated secret reaches running pods: External Secrets refreshes it, Reloader rolls what reads it", () => {
+    const sim = sims[stack];
+    const secret = k8s(sim, "ExternalSecret", "mlts-app");
+    expect(secret.spec.refreshInterval).toBe("5m");
+    for (const name of ["api", "worker"]) {
+      const deployment = k8s(sim, "Deployment", name);
+      expect(deployment.metadata.annotations["secret.reloader.stakater.com/reload"]).toBe(secret.spec.target.name);
+      expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({ secretRef: { name: secret.spec.target.name } });
+    }
+    const reloader = release(sim, "reloader").inputs as Inputs;
+    expect(reloader.values.reloader).toMatchObject({ watchGlobally: false, namespaces: ["mlts"] });
+  });
+
   test("the API takes the client address from the gateway's X-Forwarded-For hop", () => {
     const sim = sims[stack];
     expect(container(sim, "api").env).toContainEqual({ name: "TRUST_PROXY", value: "true" });
