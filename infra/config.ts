@@ -163,10 +163,10 @@ export type WorkloadResources = AppConfig["api"]["resources"];
 export type RateLimitName = keyof AppConfig["rateLimits"];
 
 /** A bad, missing or placeholder value, named by its full key so the fix is obvious. */
-export class ConfigError extends Error {
+export class StackConfigError extends Error {
   constructor(key: string, problem: string) {
     super(`Invalid stack config ${key}: ${problem}`);
-    this.name = "ConfigError";
+    this.name = "StackConfigError";
   }
 }
 
@@ -178,14 +178,14 @@ const keyOf = (path: string) => `mlts:${path.split("/").filter(Boolean).map((par
 
 /**
  * Reads and validates the whole stack config. `raw` defaults to the running stack's `mlts:*`
- * values; tests pass their own. Throws ConfigError naming the first bad key.
+ * values; tests pass their own. Throws StackConfigError naming the first bad key.
  */
 export function loadConfig(raw: Record<string, unknown> = readStack(), stack = pulumi.getStack()): StackConfig {
   let value: unknown = Value.Convert(StackConfigSchema, Value.Default(StackConfigSchema, structuredClone(raw)));
   const error = Value.Errors(StackConfigSchema, value).First();
   if (error) {
     const expected = error.schema.description ? `must be ${error.schema.description}` : error.message;
-    throw new ConfigError(keyOf(error.path), error.value === undefined ? `is required (${expected})` : `${expected}, got ${JSON.stringify(error.value)}`);
+    throw new StackConfigError(keyOf(error.path), error.value === undefined ? `is required (${expected})` : `${expected}, got ${JSON.stringify(error.value)}`);
   }
   const config = { ...(value as Static<typeof StackConfigSchema>), name: `mlts-${stack}` };
   checkRelations(config);
@@ -208,7 +208,7 @@ function readStack(): Record<string, unknown> {
 
 /** Rules across keys, which a per-field schema cannot say. */
 function checkRelations(c: StackConfig): void {
-  const fail = (key: string, problem: string) => { throw new ConfigError(`mlts:${key}`, problem); };
+  const fail = (key: string, problem: string) => { throw new StackConfigError(`mlts:${key}`, problem); };
   if (c.network.natGateways > c.network.availabilityZones) fail("network.natGateways", `must be at most availabilityZones (${c.network.availabilityZones})`);
   if (c.app.api.maxReplicas < c.app.api.minReplicas) fail("app.api.maxReplicas", `must be at least minReplicas (${c.app.api.minReplicas})`);
   if (c.app.worker.maxReplicas < c.app.worker.minReplicas) fail("app.worker.maxReplicas", `must be at least minReplicas (${c.app.worker.minReplicas})`);
@@ -239,7 +239,7 @@ function refusePlaceholders(config: StackConfig): void {
   const visit = (value: unknown, key: string): void => {
     if (typeof value === "string") {
       const reason = placeholderReason(value);
-      if (reason) throw new ConfigError(key, `${JSON.stringify(value)} is a placeholder (${reason}); set your own value before deploying (docs/deploying.md)`);
+      if (reason) throw new StackConfigError(key, `${JSON.stringify(value)} is a placeholder (${reason}); set your own value before deploying (docs/deploying.md)`);
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => visit(item, `${key}[${i}]`));
     } else if (typeof value === "object" && value !== null) {

@@ -58,7 +58,7 @@ const operationalRules: AlertRule[] = [
   down(JOBS.postgres, "Database"),
   down(JOBS.redis, "Redis"),
   {
-    // PSI above 0.1 is a moderate shift (seed 002's threshold); a model is retrained, not paged for.
+    // PSI above 0.1 is a moderate shift (the usual PSI reading); a model is retrained, not paged for.
     alert: "ModelDriftHigh",
     expr: "max by (model, version) (model_drift_score) > 0.1",
     for: "15m",

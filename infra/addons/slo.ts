@@ -1,5 +1,6 @@
-// The SLOs of DESIGN §4 (seed 001) and the PromQL that measures each one. Alerts and the SLO
-// dashboard read these, so a threshold or a query changes in one place only.
+// The service level objectives (availability, API and prediction latency, backlog, error rate) and the
+// PromQL that measures each. Alerts and the SLO dashboard read these, so a threshold or a query
+// changes in one place only.
 
 /** Prometheus job names: the ServiceMonitors and Probes in observability.ts set them. */
 export const JOBS = { api: "api", worker: "worker", postgres: "postgres", redis: "redis" } as const;
@@ -37,7 +38,7 @@ export interface Slo {
   breachedWhen: "<" | ">";
   objective: number;
   unit: "percentunit" | "s" | "short";
-  /** How long a breach lasts before it pages (seed 001's alert thresholds). */
+  /** How long a breach lasts before it pages. */
   for: string;
 }
 

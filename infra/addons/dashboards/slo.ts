@@ -1,4 +1,4 @@
-// One stat and one trend per SLO of DESIGN §4, drawn from the same queries the alerts use.
+// One stat and one trend per SLO, drawn from the same queries the alerts use.
 import { SLI, SLOS } from "../slo.ts";
 import { dashboard, stat, timeseries } from "./grafana.ts";
 
