@@ -9,6 +9,9 @@ export interface FixtureOptions {
   dependsOn?: RegisteredResource[];
   propertyDependencies?: Record<string, RegisteredResource[]>;
   provider?: RegisteredResource;
+  parent?: RegisteredResource;
+  /** Pulumi's `protect` resource option. */
+  protect?: boolean;
 }
 
 export function resource(type: string, inputs: Record<string, unknown>, options: FixtureOptions = {}): RegisteredResource {
@@ -20,6 +23,8 @@ export function resource(type: string, inputs: Record<string, unknown>, options:
     urn: `urn:pulumi:${options.stack ?? "dev"}::ml-task-scheduler::${type}::${name}`,
     inputs,
     ...(options.provider ? { provider: `${options.provider.urn}::provider-id` } : {}),
+    ...(options.parent ? { parent: options.parent.urn } : {}),
+    ...(options.protect === undefined ? {} : { protect: options.protect }),
     ...(options.dependsOn ? { dependsOn: options.dependsOn.map(urnOf) } : {}),
     ...(options.propertyDependencies
       ? { propertyDependencies: Object.fromEntries(Object.entries(options.propertyDependencies).map(([key, list]) => [key, list.map(urnOf)])) }

@@ -183,7 +183,7 @@ export interface KubernetesObject {
 /** Every Kubernetes object among the stack's resources (not providers, not Helm releases). */
 export function kubernetesObjects(resources: PolicyResource[]): KubernetesObject[] {
   return resources.flatMap((resource) => {
-    const match = /^kubernetes:([^:]+):([A-Za-z]+)$/.exec(resource.type);
+    const match = /^kubernetes:([^:]+):([A-Za-z0-9]+)$/.exec(resource.type); // kinds may hold digits: EC2NodeClass
     if (!match || resource.type.startsWith("kubernetes:helm.sh/") || resource.type.startsWith("kubernetes:yaml/")) return [];
     const [groupVersion = "", kind = ""] = match.slice(1);
     const group = groupVersion.startsWith("core/") ? "" : groupVersion.split("/")[0] ?? "";
@@ -198,7 +198,18 @@ export function kubernetesObjects(resources: PolicyResource[]): KubernetesObject
   });
 }
 
-/** True for API groups Kubernetes serves itself (no CRD needed): "", "apps", "*.k8s.io", ... */
+/**
+ * The API groups with a dot that Kubernetes serves itself. Other `*.k8s.io` groups are CRDs that
+ * something must install: Gateway API (gateway.networking.k8s.io), snapshot.storage.k8s.io, ...
+ */
+const builtInDottedGroups = new Set([
+  "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "authentication.k8s.io",
+  "authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
+  "flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io", "networking.k8s.io", "node.k8s.io",
+  "rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io", "storagemigration.k8s.io",
+]);
+
+/** True for API groups Kubernetes serves itself (no CRD needed): "", "apps", "networking.k8s.io", ... (a CRD's group always has a dot). */
 export function isBuiltInGroup(group: string): boolean {
-  return !group.includes(".") || group.endsWith(".k8s.io");
+  return !group.includes(".") || builtInDottedGroups.has(group);
 }

@@ -65,7 +65,9 @@ function checkStoreIdentity(
   const roleArn = (account.resource.props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[IRSA_ANNOTATION];
   // The annotation carries the role's ARN: known in a simulation, unknown in a preview, where the
   // service account's own dependency on the role identifies it.
-  const role = iam.roles.find((r) => r.props.arn === roleArn) ?? iam.roles.find((r) => account.resource.dependencies.some((d) => d.urn === r.urn));
+  // No annotation, no ARN to match: role inputs carry none either, and undefined === undefined would pick any role.
+  const role = (roleArn === undefined ? undefined : iam.roles.find((r) => r.props.arn === roleArn)) ??
+    iam.roles.find((r) => account.resource.dependencies.some((d) => d.urn === r.urn));
   if (!role) return;
   for (const policy of iam.rolePolicies.filter((p) => p.dependencies.some((d) => d.urn === role.urn))) {
     if (!waits(policy)) report(`it is not created after ${describe(policy)}, which lets its store's role read the secret.`);

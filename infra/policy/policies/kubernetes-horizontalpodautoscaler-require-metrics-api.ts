@@ -17,7 +17,8 @@ export const kubernetesHorizontalPodAutoscalerRequireMetricsApi: StackValidation
     if (served) return;
     for (const hpa of kubernetesObjects(args.resources).filter((o) => o.kind === "HorizontalPodAutoscaler")) {
       const metrics = (hpa.resource.props.spec as { metrics?: { type?: string }[] } | undefined)?.metrics ?? [];
-      if (metrics.some((metric) => metric.type === "Resource" || metric.type === "ContainerResource")) {
+      // No metrics means CPU: autoscaling/v1 has no others, and v2 defaults to 80% CPU utilisation.
+      if (metrics.length === 0 || metrics.some((metric) => metric.type === "Resource" || metric.type === "ContainerResource")) {
         reportViolation(`${describe(hpa.resource)} scales on resource metrics, but no release in the stack serves ${RESOURCE_METRICS_API} (install metrics-server).`, hpa.resource.urn);
       }
     }
