@@ -15,6 +15,8 @@ export interface CrdFact {
   versions: string[];
   /** The CRD's YAML, when kept (infra/upstream/charts/<chart>/<file>). */
   file?: string;
+  /** Where the chart holds it: under `<chart>/crds/` Helm installs it unless the release skips CRDs. */
+  source?: string;
 }
 
 /** An object a chart's templates create, its name a pattern such as `{fullname}-collector`. */
@@ -100,6 +102,12 @@ export function helmReleases(resources: PolicyResource[]): Release[] {
       effectiveValues: coalesce(facts?.defaults ?? {}, values),
     };
   });
+}
+
+/** The CRDs a release installs: a chart's `crds/` folder is skipped with `skipCrds`, its templates are not. */
+export function releaseCrds(release: Release): CrdFact[] {
+  const skipsCrdsFolder = (release.resource.props as { skipCrds?: boolean }).skipCrds === true;
+  return (release.facts?.crds ?? []).filter((crd) => !(skipsCrdsFolder && /(^|\/)crds\//.test(crd.source ?? "")));
 }
 
 /** Helm's merge of user values over chart defaults: maps merge, anything else replaces, null deletes. */

@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { helmReleases } from "../lib/charts.ts";
+import { helmReleases, releaseCrds } from "../lib/charts.ts";
 import { waitsFor } from "../lib/graph.ts";
 import { isBuiltInGroup, kubernetesObjects } from "../lib/kubernetes.ts";
 import { describe } from "../lib/resources.ts";
@@ -16,7 +16,7 @@ export const kubernetesCustomResourceRequireCrdRelease: StackValidationPolicy = 
     for (const object of kubernetesObjects(args.resources)) {
       if (isBuiltInGroup(object.group)) continue;
       const version = object.apiVersion.split("/")[1] ?? "";
-      const installers = releases.filter((release) => release.facts?.crds.some((crd) =>
+      const installers = releases.filter((release) => releaseCrds(release).some((crd) =>
         crd.group === object.group && crd.kind === object.kind && crd.versions.includes(version)));
       const what = `${describe(object.resource)} (${object.apiVersion} ${object.kind})`;
       if (installers.length === 0) {

@@ -53,3 +53,12 @@ test("rejects a custom resource not created after the release that installs its 
     expect.stringContaining("is not created after release karpenter-crd or release karpenter, which installs its CRD"),
   ]);
 });
+
+test("a release that skips its chart's crds/ folder installs none of them (karpenter with skipCrds)", async () => {
+  const controller = helmRelease("karpenter");
+  controller.inputs.skipCrds = true;
+  const nodeClass = kubernetesObject("karpenter.k8s.aws/v1", "EC2NodeClass", { name: "default" }, { spec: {} }, { dependsOn: [controller] });
+  expect(await check(policy, [controller, nodeClass])).toEqual([expect.stringContaining("no Helm release in this stack installs a CRD serving it")]);
+  delete controller.inputs.skipCrds;
+  expect(await check(policy, [controller, nodeClass])).toEqual([]);
+});
