@@ -17,7 +17,7 @@ const Int = (minimum: number, maximum: number, fallback: number, description?: s
   T.Integer({ minimum, maximum, default: fallback, ...(description ? { description } : {}) });
 const Bool = (fallback: boolean) => T.Boolean({ default: fallback });
 const OneOf = <V extends string>(values: readonly V[], fallback: V) =>
-  T.Union(values.map((v) => T.Literal(v)), { default: fallback });
+  T.Union(values.map((v) => T.Literal(v)), { default: fallback, description: `one of ${values.join(", ")}` });
 const Section = <P extends Record<string, TSchema>>(properties: P) => T.Object(properties, { additionalProperties: false, default: {} });
 /** Kubernetes quantities as the API server reads them, e.g. "250m", "1", "512Mi". */
 const Quantity = (fallback: string) => T.String({ pattern: "^\\d+(\\.\\d+)?(m|Ki|Mi|Gi|Ti)?$", default: fallback, description: "a Kubernetes quantity such as 250m, 1 or 512Mi" });
@@ -31,6 +31,11 @@ const Resources = (cpu: [string, string], memory: [string, string]) => Section({
 const Rate = (fallback: string) => T.String({ default: fallback });
 
 export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+/** The canary ladder: a step's share of requests is one of these (100 is the promotion itself). */
+export const CANARY_LADDER = [5, 10, 25, 50] as const;
+/** The checks a canary analysis can run, each on the SLO queries the alerts use (addons/progressive-delivery.ts). */
+export const CANARY_ANALYSES = ["success-rate", "latency", "task-failures"] as const;
+const Duration = (fallback?: string) => T.String({ pattern: "^\\d+(s|m|h)$", description: "a duration such as 30s, 5m or 1h", ...(fallback ? { default: fallback } : {}) });
 
 const StackConfigSchema = T.Object({
   network: Section({
@@ -97,10 +102,6 @@ const StackConfigSchema = T.Object({
     logLevel: OneOf(["debug", "info", "warn", "error"] as const, "info"),
     /** The browser origin(s) allowed to call the API (CORS_ORIGIN). Required. */
     corsOrigin: T.String({ minLength: 1 }),
-    /** The image the stable api runs instead of the stack's (hold it during a canary). */
-    stableImage: T.Optional(T.String()),
-    /** The image the api-canary runs while `mlts:addons.canary.weight` > 0; unset = the stack's api image. */
-    canaryImage: T.Optional(T.String()),
     /** The one source of the rate limits: the API's RATE_LIMIT_* and the ingress gateway's buckets. */
     rateLimits: Section({
       perIp: Rate("200/min"),
@@ -115,6 +116,21 @@ const StackConfigSchema = T.Object({
       maxReplicas: Int(1, 100, 3),
       targetCpuPercent: Int(10, 100, 70),
       resources: Resources(["100m", "500m"], ["128Mi", "256Mi"]),
+      /** How a new api image reaches every request (Argo Rollouts). */
+      delivery: Section({
+        strategy: OneOf(["canary", "blueGreen"] as const, "canary"),
+        /** Canary: each step's share of requests and how long it is watched before the next; then 100 %. */
+        steps: T.Array(Section({ weight: T.Integer({ minimum: 1, maximum: 99 }), pause: Duration() }), {
+          minItems: 1,
+          default: [{ weight: 5, pause: "2m" }, { weight: 10, pause: "5m" }, { weight: 25, pause: "10m" }, { weight: 50, pause: "10m" }],
+        }),
+        /** Canary: the checks run on the canary's own requests from the first step on; one failure aborts. */
+        analysis: T.Array(OneOf(CANARY_ANALYSES, "success-rate"), { minItems: 1, default: [...CANARY_ANALYSES] }),
+        /** Canary: requests the canary must have served in a check's window before its ratios count. */
+        minimumRequests: Int(1, 1_000_000, 50),
+        /** Blue/green: switch to the new version as soon as its preview passed the smoke test (else by hand). */
+        autoPromotion: Bool(false),
+      }),
     }),
     worker: Section({
       /** KEDA's range on the queue backlog; 0 lets an idle worker scale to zero. */
@@ -134,12 +150,6 @@ const StackConfigSchema = T.Object({
     gateway: Section({ allowedCidrs: T.Array(Cidr(), { minItems: 1 }) }),
     /** Chaos Mesh and its scheduled experiments (policy: never in prod). */
     chaos: Section({ enabled: Bool(false) }),
-    canary: Section({
-      /** The rollout ladder: each step's share of traffic for the canary. */
-      steps: T.Array(T.Integer({ minimum: 1, maximum: 100 }), { minItems: 1, default: [5, 10, 25, 50, 100] }),
-      /** Current canary share: 0 (no canary) or one of `steps`. */
-      weight: Int(0, 100, 0),
-    }),
     observability: Section({
       retention: T.String({ pattern: "^\\d+[dhw]$", default: "7d" }),
       storageGiB: Int(5, 10_000, 20),
@@ -213,9 +223,10 @@ function checkRelations(c: StackConfig): void {
   if (c.app.api.maxReplicas < c.app.api.minReplicas) fail("app.api.maxReplicas", `must be at least minReplicas (${c.app.api.minReplicas})`);
   if (c.app.worker.maxReplicas < c.app.worker.minReplicas) fail("app.worker.maxReplicas", `must be at least minReplicas (${c.app.worker.minReplicas})`);
   if (c.database.maxAllocatedStorageGiB < c.database.allocatedStorageGiB) fail("database.maxAllocatedStorageGiB", "must be at least allocatedStorageGiB");
-  const steps = c.addons.canary.steps;
-  if (steps.at(-1) !== 100 || steps.some((step, i) => i > 0 && step <= steps[i - 1]!)) fail("addons.canary.steps", `must rise and end at 100, got ${JSON.stringify(steps)}`);
-  if (c.addons.canary.weight !== 0 && !steps.includes(c.addons.canary.weight)) fail("addons.canary.weight", `must be 0 or one of ${steps.join(", ")}`);
+  c.app.api.delivery.steps.forEach(({ weight }, i, steps) => {
+    if (!(CANARY_LADDER as readonly number[]).includes(weight)) fail(`app.api.delivery.steps[${i}].weight`, `must be a step of the ladder ${CANARY_LADDER.join(", ")} (then 100), got ${weight}`);
+    if (i > 0 && weight <= steps[i - 1]!.weight) fail(`app.api.delivery.steps[${i}].weight`, `must rise from the step before (${steps[i - 1]!.weight}), got ${weight}`);
+  });
   for (const [name, limit] of Object.entries(c.app.rateLimits)) {
     try {
       parseRateLimit(limit);

@@ -1,6 +1,5 @@
 import { AlertRouting } from "./addons/alerting.ts";
-import { ApiTraffic } from "./addons/api-traffic.ts";
-import { canarySplit } from "./addons/canary.ts";
+import { API_ROUTES, API_VIRTUAL_SERVICE, ApiTraffic } from "./addons/api-traffic.ts";
 import { ChaosMesh } from "./addons/chaos-mesh.ts";
 import { EbsCsiDriver, DEFAULT_STORAGE_CLASS } from "./addons/ebs-csi.ts";
 import { ExternalSecrets } from "./addons/external-secrets.ts";
@@ -9,12 +8,13 @@ import { Karpenter } from "./addons/karpenter.ts";
 import { Keda } from "./addons/keda.ts";
 import { MeshAccess } from "./addons/mesh-access.ts";
 import { MetricsServer } from "./addons/metrics-server.ts";
-import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability } from "./addons/observability.ts";
+import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
+import { apiRolloutStrategy, PREVIEW_URL_ARG, ProgressiveDelivery } from "./addons/progressive-delivery.ts";
 import { GatewayRateLimit } from "./addons/rate-limit.ts";
 import { Reloader } from "./addons/reloader.ts";
 import { OTLP_GRPC_PORT, Tracing } from "./addons/tracing.ts";
 import { APP, Application } from "./app/index.ts";
-import { labels, selectorOf } from "./app/workload.ts";
+import { hardenedPod, labels, METRICS_PORT, resources, SCRAPE_LABEL } from "./app/workload.ts";
 import { Cluster } from "./cluster.ts";
 import { loadConfig, stackTags } from "./config.ts";
 import { Data } from "./data.ts";
@@ -62,6 +62,30 @@ export default async function program() {
     allowedCidrs: addons.gateway.allowedCidrs,
   });
 
+  // How a new api image reaches every request: routes Argo Rollouts weighs, and the checks it runs.
+  const namespace = app.namespace;
+  const apiTraffic = new ApiTraffic("api-traffic", {
+    provider,
+    istio,
+    namespace,
+    stableService: APP.api.component,
+    canaryService: APP.api.canaryService,
+    servicePort: APP.api.service.port,
+  });
+  const delivery = new ProgressiveDelivery("progressive-delivery", {
+    provider,
+    namespace,
+    prometheusUrl: PROMETHEUS_URL,
+    delivery: app.api.delivery,
+    smokeLabels: labels(APP.smokeTest.component),
+    smokePod: (image) => hardenedPod({
+      name: APP.smokeTest.component,
+      image,
+      command: ["bun", "scripts/smoke-test.ts", `{{args.${PREVIEW_URL_ARG}}}`],
+      resources: resources(app.api.resources),
+    }, { restartPolicy: "Never", serviceAccountName: APP.smokeTest.component }),
+  });
+
   const application = new Application(config.name, {
     ...app,
     cluster,
@@ -69,7 +93,18 @@ export default async function program() {
     sidecarInjection: istio.sidecarInjection,
     meshEgress: [istio.egress, tracing.egress],
     metricsApi: metricsServer.release,
-    canaryWeight: addons.canary.weight,
+    delivery: {
+      controller: delivery.release,
+      templates: [...delivery.templates, apiTraffic.virtualService],
+      ...apiRolloutStrategy(app.api.delivery, {
+        stableService: APP.api.component,
+        canaryService: APP.api.canaryService,
+        previewService: APP.api.previewService,
+        virtualService: { name: API_VIRTUAL_SERVICE, routes: [...API_ROUTES] },
+        previewUrl: `http://${APP.api.previewService}.${namespace}.svc.cluster.local:${APP.api.service.port}`,
+        image: images.apiImage,
+      }),
+    },
     apiImage: images.apiImage,
     workerImage: images.workerImage,
     databaseUrl: data.databaseUrl,
@@ -78,17 +113,9 @@ export default async function program() {
     vpcCidr: network.cidrBlock,
   });
 
-  // What acts on the application, after it: routes and limits at the gateway, who may call whom,
-  // metrics and alerts, the worker's autoscaling, and chaos where the stack enables it.
+  // What acts on the application, after it: limits at the gateway, who may call whom, metrics and
+  // alerts, the worker's autoscaling, and chaos where the stack enables it.
   const afterApp = { dependsOn: [application] };
-  const { namespace } = application;
-  new ApiTraffic("api-traffic", {
-    provider,
-    istio,
-    namespace,
-    backends: canarySplit(APP.api.component, APP.api.canary, addons.canary.weight),
-    servicePort: APP.api.service.port,
-  }, afterApp);
   new GatewayRateLimit("gateway-rate-limit", { provider, istio, limits: app.rateLimits });
   const alerting = new AlertRouting("alerting", {
     cluster,
@@ -99,8 +126,11 @@ export default async function program() {
   const observability = new Observability("observability", {
     provider,
     appNamespace: namespace,
-    serviceSelectors: { api: selectorOf(...application.apiComponents), worker: selectorOf(APP.worker.component) },
-    metricsPorts: { api: APP.api.service.name, worker: APP.worker.service.name },
+    metricsServices: {
+      api: { ...labels(APP.api.component), [SCRAPE_LABEL]: "true" },
+      worker: { ...labels(APP.worker.component), [SCRAPE_LABEL]: "true" },
+    },
+    metricsPort: METRICS_PORT,
     databaseAddress: data.databaseEndpoint,
     redisAddress: data.redisEndpoint,
     retention: addons.observability.retention,
@@ -114,10 +144,8 @@ export default async function program() {
     istio,
     namespace,
     monitoringNamespace: observability.namespace,
-    workloads: {
-      api: Object.fromEntries(application.apiComponents.map((component) => [component, labels(component)])),
-      worker: labels(APP.worker.component),
-    },
+    workloads: { api: labels(APP.api.component), worker: labels(APP.worker.component) },
+    apiCallers: [APP.smokeTest.component],
   }, afterApp);
   new Keda("keda", {
     provider,

@@ -3,7 +3,6 @@ import type { IGateway } from "@kubernetes-models/istio/networking.istio.io/v1/G
 import type { IVirtualService } from "@kubernetes-models/istio/networking.istio.io/v1/VirtualService";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { WeightedBackend } from "./canary.ts";
 import { customResource } from "./custom-resource.ts";
 import type { Istio } from "./istio.ts";
 
@@ -17,18 +16,31 @@ export interface ApiTrafficArgs {
   provider: k8s.Provider;
   istio: Istio;
   namespace: string;
-  /** The api Services requests go to, and each one's share (the stable alone, or stable and canary). */
-  backends: WeightedBackend[];
+  /** The api's Services: every request goes to `stable` until Argo Rollouts shifts a share to `canary`. */
+  stableService: string;
+  canaryService: string;
   /** The port of those Services. */
   servicePort: number;
 }
+
+/** The gateway's VirtualService and its routes, by name: the api Rollout weighs every one of them. */
+export const API_VIRTUAL_SERVICE = "api";
+export const API_ROUTES = ["task-events", "task-read", "api"] as const;
 
 /**
  * How requests reach the API through the mesh: the ingress Gateway, a VirtualService with timeouts,
  * safe retries and the stable/canary split, and DestinationRules that bound connections and eject
  * failing pods (circuit breaking).
+ *
+ * One writer for the split: Argo Rollouts sets the routes' weights during a rollout, so Pulumi
+ * ignores them after creating the VirtualService (100 % stable); a `pulumi up` changes no weight.
+ * Kubernetes treats `spec.http` as one field, so a change to the routes themselves is written with
+ * force, including the weights Pulumi last wrote (100/0): make route changes between rollouts.
  */
 export class ApiTraffic extends pulumi.ComponentResource {
+  /** The VirtualService the api Rollout weighs: create the Rollout after it. */
+  readonly virtualService: pulumi.Resource;
+
   constructor(name: string, args: ApiTrafficArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:ApiTraffic", name, {}, opts);
     const { namespace, istio } = args;
@@ -49,7 +61,7 @@ export class ApiTraffic extends pulumi.ComponentResource {
     customResource(`${name}-gateway`, gateway, afterIstio);
 
     // Every route splits between stable and canary alike; the first route that matches applies.
-    const route = args.backends.map(({ service, weight }) => ({
+    const route = [{ service: args.stableService, weight: 100 }, { service: args.canaryService, weight: 0 }].map(({ service, weight }) => ({
       destination: { host: host(service), port: { number: args.servicePort } },
       weight,
     }));
@@ -58,30 +70,30 @@ export class ApiTraffic extends pulumi.ComponentResource {
         // Server-sent events: the API holds the stream open up to 10 minutes and ends it itself.
         // No route timeout (none given: Istio refuses "0s"), and no retry of a stream that may
         // already have sent events.
-        name: "task-events",
+        name: API_ROUTES[0],
         match: [{ method: { exact: "GET" }, uri: { regex: "^/tasks/[^/]+/events$" } }],
         route,
         retries: { attempts: 0 },
       },
       {
         // A task read may wait for the result (`?wait=` up to 60 s): each try may last as long.
-        name: "task-read",
+        name: API_ROUTES[1],
         match: [{ method: { exact: "GET" }, uri: { regex: "^/tasks/[^/]+$" } }],
         route,
         timeout: LONGEST_WAIT,
         retries: { attempts: 2, perTryTimeout: LONGEST_WAIT, retryOn: NOT_REACHED },
       },
-      { name: "api", route, timeout: "30s", retries: { attempts: 2, perTryTimeout: "10s", retryOn: NOT_REACHED } },
+      { name: API_ROUTES[2], route, timeout: "30s", retries: { attempts: 2, perTryTimeout: "10s", retryOn: NOT_REACHED } },
     ];
     const virtualService: IVirtualService = {
       apiVersion: "networking.istio.io/v1",
       kind: "VirtualService",
-      metadata: { name: "api", namespace },
+      metadata: { name: API_VIRTUAL_SERVICE, namespace, annotations: { "pulumi.com/patchForce": "true" } },
       spec: { hosts: ["*"], gateways: ["api"], http },
     };
-    customResource(`${name}-routes`, virtualService, afterIstio);
+    this.virtualService = customResource(`${name}-routes`, virtualService, { ...afterIstio, ignoreChanges: ["spec.http[*].route[*].weight"] });
 
-    for (const { service } of args.backends) {
+    for (const service of [args.stableService, args.canaryService]) {
       const destinationRule: IDestinationRule = {
         apiVersion: "networking.istio.io/v1",
         kind: "DestinationRule",

@@ -64,7 +64,9 @@ export class Istio extends pulumi.ComponentResource {
     // The chart's default profile; it ships no `default` profile file, and naming one fails its template.
     const cni = helmRelease("istio-cni", chart("cni"), {}, afterBase);
     this.istiod = helmRelease("istiod", chart("istiod"), {
-      pilot: { cni: { enabled: true } },
+      // Native sidecars (Kubernetes ≥ 1.29): a Job's pod, such as blue/green's smoke test, completes
+      // with its sidecar. Istio only turns them on by itself once it has read every node's version.
+      pilot: { cni: { enabled: true }, env: { ENABLE_NATIVE_SIDECARS: "true" } },
       meshConfig: {
         defaultConfig: {
           // Apps start only once their sidecar is ready, so their first Redis/Postgres calls succeed.

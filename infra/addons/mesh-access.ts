@@ -12,13 +12,15 @@ export interface MeshAccessArgs {
   namespace: string;
   /** Namespace of the Prometheus that scrapes /metrics. */
   monitoringNamespace: string;
-  /** Pod labels per workload: api and api-canary serve traffic (one policy each, by that name), worker only metrics. */
-  workloads: { api: Record<string, Record<string, string>>; worker: Record<string, string> };
+  /** Pod labels per workload: the api serves traffic (every revision of its Rollout), the worker only metrics. */
+  workloads: { api: Record<string, string>; worker: Record<string, string> };
+  /** Service accounts of the namespace allowed to call the api besides the gateway (blue/green's smoke test). */
+  apiCallers: string[];
 }
 
 /**
- * Who may call whom inside the application namespace: nothing by default; the ingress gateway may
- * call the API; Prometheus may read /metrics on both services. (The sidecars' egress to istiod is
+ * Who may call whom inside the application namespace: nothing by default; the ingress gateway (and
+ * blue/green's smoke test) may call the API; Prometheus may read /metrics on both services. (The sidecars' egress to istiod is
  * the application's own NetworkPolicy: it must exist before the first pod starts.)
  */
 export class MeshAccess extends pulumi.ComponentResource {
@@ -34,13 +36,12 @@ export class MeshAccess extends pulumi.ComponentResource {
     const scrape: Rule = { from: [{ source: { namespaces: [args.monitoringNamespace] } }], to: [{ operation: { methods: ["GET"], paths: ["/metrics"] } }] };
     // An ALLOW policy with no rules matches nothing: with it, only what is allowed below gets in.
     policy("allow-nothing", {});
-    for (const [workload, labels] of Object.entries(args.workloads.api)) {
-      policy(workload, {
-        selector: { matchLabels: labels },
-        action: "ALLOW",
-        rules: [{ from: [{ source: { principals: [args.istio.gatewayPrincipal] } }] }, scrape],
-      });
-    }
+    const callers = args.apiCallers.map((account) => `cluster.local/ns/${namespace}/sa/${account}`);
+    policy("api", {
+      selector: { matchLabels: args.workloads.api },
+      action: "ALLOW",
+      rules: [{ from: [{ source: { principals: [args.istio.gatewayPrincipal, ...callers] } }] }, scrape],
+    });
     policy("worker", { selector: { matchLabels: args.workloads.worker }, action: "ALLOW", rules: [scrape] });
 
     this.registerOutputs({});

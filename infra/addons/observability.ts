@@ -9,7 +9,6 @@ import { customResource } from "./custom-resource.ts";
 import { DASHBOARDS } from "./dashboards/index.ts";
 import { type ChartSource, helmRelease } from "./helm.ts";
 import { JOBS } from "./slo.ts";
-import type { LabelSelector } from "../app/workload.ts";
 
 const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
 
@@ -29,6 +28,8 @@ export const BLACKBOX_EXPORTER_CHART: ChartSource = {
 };
 
 const STACK = "kube-prometheus-stack";
+/** In-cluster Prometheus API (the chart's `<fullname>-prometheus` Service), for KEDA's trigger and canary analyses. */
+export const PROMETHEUS_URL = `http://${STACK}-prometheus.${KUBE_PROMETHEUS_STACK_CHART.namespace}.svc.cluster.local:9090`;
 const BLACKBOX = "blackbox-exporter";
 /** The blackbox module the Probes use; the chart's default configuration defines only `http_2xx`. */
 const TCP_MODULE = "tcp_connect";
@@ -39,13 +40,13 @@ const MESH_CERTS = "/etc/prom-certs";
 export interface ObservabilityArgs {
   provider: k8s.Provider;
   /**
-   * The application's namespace and which of its Services each job scrapes: `api` covers the
-   * stable api and its canary, so the SLOs and alerts count the canary's requests too.
+   * The application's namespace, and the labels of the Services each job scrapes: one per
+   * component, covering every pod of it (the api's stable and canary alike, so the SLOs and alerts
+   * count the canary's requests too), and the name of their port that serves /metrics.
    */
   appNamespace: string;
-  serviceSelectors: { api: LabelSelector; worker: LabelSelector };
-  /** Service port names that serve /metrics. */
-  metricsPorts: { api: string; worker: string };
+  metricsServices: { api: Record<string, string>; worker: Record<string, string> };
+  metricsPort: string;
   /** `host:port` of PostgreSQL and Redis. */
   databaseAddress: pulumi.Input<string>;
   redisAddress: pulumi.Input<string>;
@@ -66,7 +67,7 @@ export interface ObservabilityArgs {
 export class Observability extends pulumi.ComponentResource {
   readonly namespace = KUBE_PROMETHEUS_STACK_CHART.namespace;
   /** In-cluster Prometheus API, for KEDA's trigger. */
-  readonly prometheusUrl = `http://${STACK}-prometheus.${KUBE_PROMETHEUS_STACK_CHART.namespace}.svc.cluster.local:9090`;
+  readonly prometheusUrl = PROMETHEUS_URL;
   readonly prometheusStack: k8s.helm.v3.Release;
   readonly grafanaAdminPassword: pulumi.Output<string>;
 
@@ -120,19 +121,23 @@ export class Observability extends pulumi.ComponentResource {
     }, { ...childOpts, dependsOn: [args.istioReady, args.storageClass.resource] });
     const afterCrds = { ...childOpts, dependsOn: [this.prometheusStack] };
 
-    const serviceMonitor = (job: keyof ObservabilityArgs["serviceSelectors"]) => {
+    const serviceMonitor = (job: keyof ObservabilityArgs["metricsServices"]) => {
       const monitor: IServiceMonitor = {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
         metadata: { name: job, namespace: args.appNamespace },
         spec: {
-          selector: args.serviceSelectors[job],
+          selector: { matchLabels: args.metricsServices[job] },
           endpoints: [{
-            port: args.metricsPorts[job],
+            port: args.metricsPort,
             path: "/metrics",
             interval: "15s",
             // The alert rules select on the job; the `service` label still tells api from api-canary.
-            relabelings: [{ action: "replace", targetLabel: "job", replacement: job }],
+            relabelings: [
+              { action: "replace", targetLabel: "job", replacement: job },
+              // Which revision served the request: a canary analysis reads only its own pods'.
+              { action: "replace", sourceLabels: ["__meta_kubernetes_pod_label_rollouts_pod_template_hash"], targetLabel: "pod_template_hash" },
+            ],
             scheme: "https",
             tlsConfig: { caFile: `${MESH_CERTS}/root-cert.pem`, certFile: `${MESH_CERTS}/cert-chain.pem`, keyFile: `${MESH_CERTS}/key.pem`, insecureSkipVerify: true },
           }],

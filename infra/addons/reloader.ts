@@ -28,6 +28,8 @@ export class Reloader extends pulumi.ComponentResource {
     this.release = helmRelease("reloader", RELOADER_CHART, {
       reloader: {
         watchGlobally: false,
+        // The api is an Argo Rollout: roll it too (a secret change then goes through its canary).
+        isArgoRollouts: true,
         namespaces: args.namespaces,
         // A pod-template annotation triggers the roll, rather than an env var the program would not own.
         reloadStrategy: "annotations",

@@ -8,11 +8,12 @@ export const JOBS = { api: "api", worker: "worker", postgres: "postgres", redis:
 /** Requests a user made: the probe and scrape endpoints would dilute the ratios. */
 const USER_REQUESTS = `job="${JOBS.api}",route!~"/metrics|/health.*"`;
 
-const ratio = (numerator: string, denominator: string) =>
-  `sum(rate(${numerator}[5m])) / sum(rate(${denominator}[5m]))`;
+/** A share of events; no numerator series at all (no request ever failed) is a share of 0, not no answer. */
+const ratio = (numerator: string, denominator: string, window: string) =>
+  `(sum(rate(${numerator}[${window}])) or on() vector(0)) / sum(rate(${denominator}[${window}]))`;
 
-const p95 = (histogram: string, selector: string) =>
-  `histogram_quantile(0.95, sum by (le) (rate(${histogram}_bucket{${selector}}[5m])))`;
+const p95 = (histogram: string, selector: string, window: string) =>
+  `histogram_quantile(0.95, sum by (le) (rate(${histogram}_bucket{${selector}}[${window}])))`;
 
 /**
  * Jobs waiting for a worker. Every API pod exports the same queue gauges (they read one Redis), so
@@ -21,18 +22,37 @@ const p95 = (histogram: string, selector: string) =>
  */
 export const BACKLOG = `sum(max by (queue, state) (bullmq_queue_jobs{state=~"waiting|prioritized"}))`;
 
-export const SLI = {
-  availability: `1 - (${ratio(`http_requests_total{${USER_REQUESTS},status=~"5.."}`, `http_requests_total{${USER_REQUESTS}}`)})`,
-  errorRate: ratio(`http_requests_total{${USER_REQUESTS},status=~"5.."}`, `http_requests_total{${USER_REQUESTS}}`),
-  apiLatencyP95: p95("http_request_duration_seconds", USER_REQUESTS),
-  backlog: BACKLOG,
-  predictionLatencyP95: p95("task_duration_seconds", `type="predict"`),
-} as const;
+/** Narrows the API's request series, e.g. to a canary's pods (`pod_template_hash="…"`); "" for all. */
+export type RequestScope = string;
+
+const requests = (scope: RequestScope) => (scope ? `${USER_REQUESTS},${scope}` : USER_REQUESTS);
+
+/**
+ * The SLIs, over `window`, for the API's requests in `scope`: the alerts judge every pod over 5
+ * minutes, a canary analysis its own pods over a shorter window, with the very same expressions.
+ */
+export function sli(scope: RequestScope = "", window = "5m") {
+  const all = `http_requests_total{${requests(scope)}}`;
+  const failed = `http_requests_total{${requests(scope)},status=~"5.."}`;
+  return {
+    availability: `1 - (${ratio(failed, all, window)})`,
+    errorRate: ratio(failed, all, window),
+    apiLatencyP95: p95("http_request_duration_seconds", requests(scope), window),
+    backlog: BACKLOG,
+    predictionLatencyP95: p95("task_duration_seconds", `type="predict"`, window),
+    /** Requests served, for the analyses' minimum-traffic guard. */
+    requestCount: `sum(increase(${all}[${window}]))`,
+    /** Share of finished tasks that failed. */
+    taskFailureRatio: ratio(`tasks_total{outcome="failed"}`, "tasks_total", window),
+  } as const;
+}
+
+export const SLI = sli();
 
 export interface Slo {
   /** The alert that fires when the objective is missed. */
   alert: string;
-  sli: keyof typeof SLI;
+  sli: Exclude<keyof typeof SLI, "requestCount" | "taskFailureRatio">;
   title: string;
   /** Breached when the SLI is on this side of the objective. */
   breachedWhen: "<" | ">";

@@ -18,9 +18,9 @@ export interface ApplicationArgs extends AppConfig {
   meshEgress: { namespace: string; ports: number[] }[];
   /** The metrics API the api's HorizontalPodAutoscaler reads. */
   metricsApi: pulumi.Resource;
-  /** `mlts:addons.canary.weight`: the api-canary Deployment exists only while it is above 0. */
-  canaryWeight: number;
-  /** The stack's api image (built or promoted); `stableImage` and `canaryImage` override it. */
+  /** Argo Rollouts and its AnalysisTemplates (addons/progressive-delivery.ts): the api Rollout names them. */
+  delivery: { controller: pulumi.Resource; templates: pulumi.Resource[]; strategy: Record<string, unknown>; timeoutSeconds: number };
+  /** The stack's api image (built or promoted): a new one starts a rollout. */
   apiImage: pulumi.Input<string>;
   workerImage: pulumi.Input<string>;
   databaseUrl: pulumi.Input<string>;
@@ -36,22 +36,29 @@ const CONFIG_NAME = "mlts-config";
 
 /** How the add-ons address the application: names, ports and pod labels. */
 export const APP = {
-  api: { component: "api", canary: "api-canary", service: { name: "http", port: 80 }, containerPort: API_PORT },
-  worker: { component: "worker", service: { name: "http-metrics", port: WORKER_PORT } },
+  api: {
+    component: "api",
+    /** The Services Argo Rollouts steers besides `api`: the canary's, and blue/green's preview. */
+    canaryService: "api-canary",
+    previewService: "api-preview",
+    service: { name: "http", port: 80 },
+    containerPort: API_PORT,
+  },
+  worker: { component: "worker" },
+  /** The blue/green smoke test's pods (a Job the Rollout's analysis runs). */
+  smokeTest: { component: "smoke-test" },
 } as const;
 
 /**
  * The services on the cluster: a namespace in the mesh, their secrets, the migrations Job (the
- * services roll only after it succeeds), the api (and an api-canary while a canary is in flight)
- * and the worker, and NetworkPolicies that deny by default. The `api` Service is internal: clients
- * come in through the Istio ingress gateway (infra/addons), whose routes split stable/canary.
+ * services roll only after it succeeds), the api as an Argo Rollout (canary or blue/green), the
+ * worker, and NetworkPolicies that deny by default. The `api` Service is internal: clients come in
+ * through the Istio ingress gateway (infra/addons), whose routes Argo Rollouts weighs.
  */
 export class Application extends pulumi.ComponentResource {
   readonly namespace: string;
-  /** The image the stable api runs (the stack's, or `stableImage` while it is held). */
+  /** The image the api runs once its rollout is complete (`pulumi up` waits for that). */
   readonly apiImage: pulumi.Output<string>;
-  /** The components serving API traffic: `api`, plus `api-canary` while a canary runs. */
-  readonly apiComponents: string[];
 
   constructor(name: string, args: ApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:app:Application", name, {}, opts);
@@ -109,27 +116,25 @@ export class Application extends pulumi.ComponentResource {
     const podAnnotations = { "checksum/config": createHash("sha256").update(JSON.stringify(configData)).digest("hex").slice(0, 16) };
     const annotations = { "secret.reloader.stakater.com/reload": secrets.secretName };
 
-    const stableImage = args.stableImage ?? args.apiImage;
-    const canaryImage = args.canaryWeight > 0 ? args.canaryImage ?? args.apiImage : undefined;
     // Every pod creation in the namespace goes through the sidecar injector: it must be up first.
     const beforePods = [namespace, config, secrets.ready, ...args.sidecarInjection];
     const migrations = new Migrations(`${name}-migrations`, {
       provider,
       namespace: ns,
-      // The newest code's schema, which a canary may need. The stable api must cope with it, as
-      // during any rolling update (expand, then contract); migrations it does not know are skipped.
-      image: canaryImage ?? stableImage,
+      // The new code's schema, which its canary needs. The stable api must cope with it, as during
+      // any rolling update (expand, then contract); migrations it does not know are skipped.
+      image: args.apiImage,
       envFrom,
       resources: args.api.resources,
       dependsOn: beforePods,
     }, { parent: this });
     const afterMigrations = [...beforePods, migrations.job];
 
-    const api = (component: string, image: pulumi.Input<string>) => new ServiceWorkload(component, {
+    new ServiceWorkload(APP.api.component, {
       provider,
       namespace: ns,
       service: APP.api.component,
-      image,
+      image: args.apiImage,
       command: ["bun", "services/api/main.ts"],
       port: API_PORT,
       servicePort: APP.api.service,
@@ -147,13 +152,14 @@ export class Application extends pulumi.ComponentResource {
       cpuAutoscaling: { maxReplicas: args.api.maxReplicas, targetCpuPercent: args.api.targetCpuPercent },
       annotations,
       podAnnotations,
+      rollout: {
+        strategy: args.delivery.strategy,
+        services: [APP.api.canaryService, APP.api.previewService],
+        dependsOn: [args.delivery.controller, ...args.delivery.templates],
+        timeoutSeconds: args.delivery.timeoutSeconds,
+      },
       dependsOn: [...afterMigrations, args.metricsApi],
     }, { parent: this });
-    api(APP.api.component, stableImage);
-    // The canary: the stable api's pod with another image, behind its own Service (the gateway's
-    // routes weigh stable against it), with the stable's range: at the last step it takes everything.
-    if (canaryImage !== undefined) api(APP.api.canary, canaryImage);
-    this.apiComponents = canaryImage === undefined ? [APP.api.component] : [APP.api.component, APP.api.canary];
 
     new ServiceWorkload(APP.worker.component, {
       provider,
@@ -162,7 +168,6 @@ export class Application extends pulumi.ComponentResource {
       image: args.workerImage,
       command: ["bun", "services/worker/main.ts"],
       port: WORKER_PORT,
-      servicePort: APP.worker.service,
       resources: args.worker.resources,
       envFrom,
       probes: { livenessProbe: httpProbe("/health", 10), readinessProbe: httpProbe("/health", 5) },
@@ -175,17 +180,24 @@ export class Application extends pulumi.ComponentResource {
       dependsOn: afterMigrations,
     }, { parent: this });
 
+    // The identity of blue/green's smoke test (a Job Argo Rollouts runs): the api admits it.
+    new k8s.core.v1.ServiceAccount(`${name}-${APP.smokeTest.component}`, {
+      metadata: { name: APP.smokeTest.component, namespace: ns, labels: labels(APP.smokeTest.component) },
+      automountServiceAccountToken: false,
+    }, { parent: this, provider, dependsOn: [namespace] });
+
     new NetworkPolicies(`${name}-network`, {
       provider,
       namespace: ns,
       vpcCidr: args.vpcCidr,
-      api: { components: [APP.api.component, APP.api.canary], port: API_PORT },
+      api: { component: APP.api.component, port: API_PORT },
       worker: { component: APP.worker.component, port: WORKER_PORT },
+      smokeTest: { component: APP.smokeTest.component },
       meshEgress: args.meshEgress,
       dependsOn: [namespace],
     }, { parent: this });
 
-    this.apiImage = pulumi.output(stableImage);
+    this.apiImage = pulumi.output(args.apiImage);
     this.registerOutputs({ apiImage: this.apiImage });
   }
 }

@@ -30,9 +30,8 @@ export class Migrations extends pulumi.ComponentResource {
         backoffLimit: 3,
         activeDeadlineSeconds: 600,
         template: {
-          // No sidecar, rather than a native one: the Job talks only to RDS, which is outside the
-          // mesh (its NetworkPolicy allows PostgreSQL egress), and a classic sidecar never exits, so
-          // the Job would never complete. As a label, the injector's webhook is not even consulted.
+          // No sidecar: the Job talks only to RDS, which is outside the mesh (its NetworkPolicy
+          // allows PostgreSQL egress), and nothing calls it. As a label, the injector is not consulted.
           metadata: { labels: { ...labels("migrations"), "sidecar.istio.io/inject": "false" } },
           spec: hardenedPod({
             name: "migrate",

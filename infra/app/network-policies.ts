@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { labels, selectorOf } from "./workload.ts";
+import { labels } from "./workload.ts";
 
 const POSTGRES_PORT = 5432;
 const REDIS_PORT = 6379;
@@ -10,9 +10,11 @@ export interface NetworkPoliciesArgs {
   namespace: string;
   /** Where PostgreSQL and Redis live: the only egress destination of the services. */
   vpcCidr: string;
-  /** Components serving the API (stable and canary) and their container port. */
-  api: { components: string[]; port: number };
+  /** The API's pods (every revision of its Rollout) and their container port. */
+  api: { component: string; port: number };
   worker: { component: string; port: number };
+  /** Blue/green's smoke test, which calls the preview's pods. */
+  smokeTest: { component: string };
   /** Outside the namespace, what the sidecars and services connect to (istiod, the trace collector). */
   meshEgress: { namespace: string; ports: number[] }[];
   dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -20,10 +22,11 @@ export interface NetworkPoliciesArgs {
 
 /**
  * Deny everything, then allow: DNS for all; the mesh (istiod, the trace collector) for all, before
- * the first sidecar starts; the API port (stable and canary) from anywhere in the cluster (the
- * mesh's AuthorizationPolicies admit only the ingress gateway and Prometheus); the worker's metrics
- * port from inside the VPC (Prometheus); PostgreSQL and Redis egress to the VPC (migrations:
- * PostgreSQL only). Kubelet probes come from the node, which the VPC CNI's policy agent always admits.
+ * the first sidecar starts; the API port from anywhere in the cluster (the mesh's
+ * AuthorizationPolicies admit only the ingress gateway, Prometheus and the smoke test); the worker's
+ * metrics port from inside the VPC (Prometheus); PostgreSQL and Redis egress to the VPC (migrations:
+ * PostgreSQL only); the smoke test to the API's pods. Kubelet probes come from the node, which the
+ * VPC CNI's policy agent always admits.
  */
 export class NetworkPolicies extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -54,7 +57,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
       })),
     });
     policy("api", {
-      podSelector: selectorOf(...args.api.components),
+      podSelector: { matchLabels: labels(args.api.component) },
       policyTypes: ["Ingress", "Egress"],
       ingress: [{ ports: tcp(args.api.port) }],
       egress: [{ to: vpc, ports: tcp(POSTGRES_PORT, REDIS_PORT) }],
@@ -64,6 +67,11 @@ export class NetworkPolicies extends pulumi.ComponentResource {
       policyTypes: ["Ingress", "Egress"],
       ingress: [{ from: vpc, ports: tcp(args.worker.port) }],
       egress: [{ to: vpc, ports: tcp(POSTGRES_PORT, REDIS_PORT) }],
+    });
+    policy("smoke-test", {
+      podSelector: { matchLabels: labels(args.smokeTest.component) },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ podSelector: { matchLabels: labels(args.api.component) } }], ports: tcp(args.api.port) }],
     });
     policy("migrations", {
       podSelector: { matchLabels: labels("migrations") },

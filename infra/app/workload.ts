@@ -67,6 +67,10 @@ function spreadOverZonesAndNodes(component: string): k8s.types.input.core.v1.Top
   }));
 }
 
+/** The label of the Services Prometheus scrapes, and their port's name. */
+export const SCRAPE_LABEL = "mlts.io/scrape";
+export const METRICS_PORT = "http-metrics";
+
 export function httpProbe(path: string, periodSeconds: number): k8s.types.input.core.v1.Probe {
   return { httpGet: { path, port: "http" }, periodSeconds, timeoutSeconds: 2, failureThreshold: 3 };
 }
@@ -80,8 +84,14 @@ export interface ServiceWorkloadArgs {
   command: string[];
   /** The container's one port, named `http`: traffic, probes and /metrics. */
   port: number;
-  /** The Service's port name and number (Prometheus and the gateway address it by these). */
-  servicePort: { name: string; port: number };
+  /** The ClusterIP Service's port name and number, for a workload that serves requests (the gateway addresses it by these). */
+  servicePort?: { name: string; port: number };
+  /**
+   * Rolled by Argo Rollouts instead of as a Deployment: the Rollout's `strategy`, the Services it
+   * steers besides the main one (canary or preview), and what the Rollout must not exist before
+   * (the controller and its AnalysisTemplates).
+   */
+  rollout?: { strategy: Record<string, unknown>; services: string[]; dependsOn: pulumi.Resource[]; timeoutSeconds: number };
   resources: WorkloadResources;
   envFrom: k8s.types.input.core.v1.EnvFromSource[];
   env?: k8s.types.input.core.v1.EnvVar[];
@@ -99,11 +109,13 @@ export interface ServiceWorkloadArgs {
 
 /**
  * One hardened service of the application: its ServiceAccount (no AWS access, no API token), a
- * Deployment that keeps full capacity while it rolls, a ClusterIP Service, a disruption budget,
- * and optionally a CPU autoscaler. The component name is the Deployment's, Service's and label's.
+ * Deployment that keeps full capacity while it rolls (or an Argo Rollout), a ClusterIP Service, a
+ * headless `<component>-metrics` Service that Prometheus scrapes (every pod, whichever revision it
+ * runs), a disruption budget, and optionally a CPU autoscaler. The component name is the
+ * workload's, Service's and label's.
  */
 export class ServiceWorkload extends pulumi.ComponentResource {
-  readonly deployment: k8s.apps.v1.Deployment;
+  readonly workload: pulumi.CustomResource;
 
   constructor(readonly component: string, args: ServiceWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:app:ServiceWorkload", component, {}, opts);
@@ -111,14 +123,10 @@ export class ServiceWorkload extends pulumi.ComponentResource {
     const metadata = { name: component, namespace: args.namespace, labels: labels(component) };
 
     const serviceAccount = new k8s.core.v1.ServiceAccount(component, { metadata, automountServiceAccountToken: false }, { ...k8sOpts, dependsOn: args.dependsOn });
-    this.deployment = new k8s.apps.v1.Deployment(component, {
-      metadata: { ...metadata, ...(args.annotations ? { annotations: args.annotations } : {}) },
-      spec: {
-        replicas: args.replicas,
-        selector: { matchLabels: labels(component) },
-        // Keep full capacity during a rollout: add a new pod before removing an old one.
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-        template: {
+    const workloadSpec = {
+      replicas: args.replicas,
+      selector: { matchLabels: labels(component) },
+      template: {
           metadata: { labels: labels(component), ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
           spec: hardenedPod({
             name: args.service,
@@ -134,15 +142,47 @@ export class ServiceWorkload extends pulumi.ComponentResource {
             topologySpreadConstraints: spreadOverZonesAndNodes(component),
             ...(args.terminationGracePeriodSeconds ? { terminationGracePeriodSeconds: args.terminationGracePeriodSeconds } : {}),
           }),
-        },
       },
-    }, { ...k8sOpts, dependsOn: args.dependsOn, ignoreChanges: ["spec.replicas"] });
+    };
+    const workloadMetadata = { ...metadata, ...(args.annotations ? { annotations: args.annotations } : {}) };
+    // `replicas` seeds the workload; afterwards its autoscaler owns the count.
+    const workloadOpts = { ...k8sOpts, dependsOn: args.dependsOn, ignoreChanges: ["spec.replicas"] };
+    this.workload = args.rollout
+      ? new k8s.apiextensions.CustomResource(component, {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Rollout",
+        metadata: {
+          ...workloadMetadata,
+          annotations: {
+            ...workloadMetadata.annotations,
+            // `pulumi up` returns once the new version serves every request: its outputs then name
+            // the fully promoted image. An aborted rollout is never Healthy: the update fails at the timeout.
+            "pulumi.com/waitFor": "jsonpath={.status.phase}=Healthy",
+            "pulumi.com/timeoutSeconds": String(args.rollout.timeoutSeconds),
+          },
+        },
+        spec: { ...workloadSpec, strategy: args.rollout.strategy },
+      }, { ...workloadOpts, dependsOn: [...args.dependsOn, ...args.rollout.dependsOn] })
+      : new k8s.apps.v1.Deployment(component, {
+        metadata: workloadMetadata,
+        // Keep full capacity during a rollout: add a new pod before removing an old one.
+        spec: { ...workloadSpec, strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      }, workloadOpts);
 
-    new k8s.core.v1.Service(component, {
-      metadata,
-      spec: { type: "ClusterIP", selector: labels(component), ports: [{ ...args.servicePort, targetPort: "http" }] },
+    // Traffic: the main Service, and the ones a Rollout steers (it adds the revision to their selectors).
+    const { servicePort } = args;
+    for (const name of servicePort ? [component, ...(args.rollout?.services ?? [])] : []) {
+      new k8s.core.v1.Service(name, {
+        metadata: { name, namespace: args.namespace, labels: labels(component) },
+        spec: { type: "ClusterIP", selector: labels(component), ports: [{ ...servicePort!, targetPort: "http" }] },
+      }, { ...k8sOpts, dependsOn: args.dependsOn });
+    }
+    // Metrics: every pod of the component, stable or canary, each once.
+    new k8s.core.v1.Service(`${component}-metrics`, {
+      metadata: { name: `${component}-metrics`, namespace: args.namespace, labels: { ...labels(component), [SCRAPE_LABEL]: "true" } },
+      spec: { clusterIP: "None", selector: labels(component), ports: [{ name: METRICS_PORT, port: args.port, targetPort: "http" }] },
     }, { ...k8sOpts, dependsOn: args.dependsOn });
-    const afterDeployment = { ...k8sOpts, dependsOn: [this.deployment] };
+    const afterDeployment = { ...k8sOpts, dependsOn: [this.workload] };
     new k8s.policy.v1.PodDisruptionBudget(component, {
       metadata,
       spec: { maxUnavailable: 1, selector: { matchLabels: labels(component) } },
@@ -151,7 +191,9 @@ export class ServiceWorkload extends pulumi.ComponentResource {
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(component, {
         metadata,
         spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: component },
+          scaleTargetRef: args.rollout
+            ? { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: component }
+            : { apiVersion: "apps/v1", kind: "Deployment", name: component },
           minReplicas: args.replicas,
           maxReplicas: args.cpuAutoscaling.maxReplicas,
           metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.cpuAutoscaling.targetCpuPercent } } }],

@@ -35,8 +35,9 @@ export interface SimulatedResource {
   /** Provider reference, `<provider urn>::<id>`. */
   provider?: string;
   dependsOn: string[];
-  /** Pulumi's `protect` option. */
+  /** Pulumi's `protect` and `ignoreChanges` options. */
   protect: boolean;
+  ignoreChanges: string[];
 }
 
 export interface Simulation {
@@ -135,6 +136,7 @@ interface ResourceRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getProtect?(): boolean;
+  getIgnorechangesList?(): string[];
 }
 type MonitorCallback = (err: unknown, response?: { getUrn(): string }) => void;
 interface RecordingMonitor {
@@ -163,6 +165,7 @@ async function simulateNow(stack: StackName, config: Record<string, string>): Pr
           provider: req.getProvider() || undefined,
           dependsOn: req.getDependenciesList(),
           protect: req.getProtect?.() ?? false,
+          ignoreChanges: req.getIgnorechangesList?.() ?? [],
         });
       }
       callback(err, response);

@@ -21,7 +21,7 @@ describe.each([...stacks])("%s", (stack) => {
     const podOwners = k8sObjects(sims[stack].resources)
       .map(({ object }) => object as Inputs)
       .filter((o) => o.metadata?.namespace === "mlts" && o.spec?.template?.spec);
-    expect(podOwners.map((o) => o.kind).sort()).toEqual(["Deployment", "Deployment", "Job"]);
+    expect(podOwners.map((o) => o.kind).sort()).toEqual(["Deployment", "Job", "Rollout"]);
     for (const owner of podOwners) {
       const pod = owner.spec.template.spec;
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
@@ -30,10 +30,10 @@ describe.each([...stacks])("%s", (stack) => {
         expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
         expect(Object.keys(container.resources.requests).sort()).toEqual(["cpu", "memory"]);
         expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "memory"]);
-        if (owner.kind === "Deployment") expect(container.readinessProbe && container.livenessProbe).toBeTruthy();
+        if (owner.kind !== "Job") expect(container.readinessProbe && container.livenessProbe).toBeTruthy();
       }
     }
-    expect(k8s(sims[stack], "Deployment", "api").spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe("/health/ready");
+    expect(k8s(sims[stack], "Rollout", "api").spec.template.spec.containers[0].readinessProbe.httpGet.path).toBe("/health/ready");
   });
 
   test("the namespace denies all traffic but what its policies allow", () => {
@@ -44,13 +44,13 @@ describe.each([...stacks])("%s", (stack) => {
 });
 
 describe("the validator itself", () => {
-  const deployment = () => structuredClone(k8s(sims.prod, "Deployment", "api")) as K8sObject & Inputs;
+  const deployment = () => structuredClone(k8s(sims.prod, "Deployment", "worker")) as K8sObject & Inputs;
 
   test("reports a misspelled field anywhere in a core object", async () => {
     const bad = deployment();
     bad.spec.template.spec.containers[0].resources.limit = { cpu: "1" };
     expect(await validateK8sObject(bad)).toEqual([
-      "Deployment/api .spec.template.spec.containers[0].resources.limit: unknown field (not in V1ResourceRequirements)",
+      "Deployment/worker .spec.template.spec.containers[0].resources.limit: unknown field (not in V1ResourceRequirements)",
     ]);
   });
 
@@ -60,7 +60,7 @@ describe("the validator itself", () => {
     bad.spec.template.spec.containers[0].resources.requests.memory = "lots";
     delete bad.spec.selector;
     const problems = await validateK8sObject(bad);
-    expect(problems).toContain('Deployment/api /spec/replicas: must be integer {"type":"integer"}');
+    expect(problems).toContain('Deployment/worker /spec/replicas: must be integer {"type":"integer"}');
     expect(problems.some((p) => p.includes("/resources/requests/memory"))).toBe(true);
     expect(problems.some((p) => p.includes("selector"))).toBe(true);
   });

@@ -6,7 +6,7 @@ import { mockLoadBalancerHostname } from "../../infra/testing/mocks.ts";
 import { loadStackConfig, type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
 import { TaskModel } from "../../services/api/modules/tasks/model.ts";
 import { k8sObjects, validateK8sObject } from "./k8s-schema.ts";
-import { type Inputs, k8s, k8sResource, ofType } from "./resources.ts";
+import { type Inputs, k8s, k8sResource, ofType, workload } from "./resources.ts";
 
 const sims = {} as Record<StackName, Simulation>;
 beforeAll(async () => {
@@ -16,8 +16,8 @@ beforeAll(async () => {
 const addonsConfigOf = (stack: StackName) => loadStackConfig(stack).addons;
 const release = (sim: Simulation, chart: string) => ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!;
 const appPodOwners = (sim: Simulation) =>
-  k8sObjects(sim.resources).filter(({ object }) => object.metadata?.namespace === "mlts" && ["Deployment", "Job"].includes(object.kind));
-const container = (sim: Simulation, deployment: string) => k8s(sim, "Deployment", deployment).spec.template.spec.containers[0];
+  k8sObjects(sim.resources).filter(({ object }) => object.metadata?.namespace === "mlts" && ["Deployment", "Rollout", "Job"].includes(object.kind));
+const container = (sim: Simulation, name: string) => workload(sim, name).spec.template.spec.containers[0];
 const seconds = (duration: string) => Number(duration.replace(/s$/, ""));
 
 describe.each([...stacks])("%s", (stack) => {
@@ -43,11 +43,13 @@ describe.each([...stacks])("%s", (stack) => {
     expect(sim.outputs.apiUrl).toBe(`http://${mockLoadBalancerHostname(gateway.name, stack)}`);
   });
 
-  test("the gateway routes to the api Service alone while no canary runs", () => {
+  test("the gateway routes every request to the stable api until Argo Rollouts weighs the canary in", () => {
     const sim = sims[stack];
-    const hosts = k8s(sim, "VirtualService", "api").spec.http.map((route: Inputs) => route.route.map((r: Inputs) => r.destination.host));
-    for (const routeHosts of hosts) expect(routeHosts).toEqual(["api.mlts.svc.cluster.local"]);
-    expect(() => k8s(sim, "Service", "api-canary")).toThrow();
+    for (const route of k8s(sim, "VirtualService", "api").spec.http) {
+      expect(route.route.map((r: Inputs) => [r.destination.host, r.weight])).toEqual([["api.mlts.svc.cluster.local", 100], ["api-canary.mlts.svc.cluster.local", 0]]);
+    }
+    // Both Services select the api's pods; Rollouts adds each its revision's hash.
+    expect(k8s(sim, "Service", "api-canary").spec.selector).toEqual(k8s(sim, "Service", "api").spec.selector);
   });
 
   test("the namespace is in the mesh, and Istio's injector and CNI are installed before any of its pods", () => {
@@ -55,7 +57,7 @@ describe.each([...stacks])("%s", (stack) => {
     expect(k8s(sim, "Namespace", "mlts").metadata.labels["istio-injection"]).toBe("enabled");
     const istio = [release(sim, "istiod").urn, release(sim, "cni").urn];
     const owners = appPodOwners(sim);
-    expect(owners.map(({ object }) => object.kind).sort()).toEqual(["Deployment", "Deployment", "Job"]);
+    expect(owners.map(({ object }) => object.kind).sort()).toEqual(["Deployment", "Job", "Rollout"]);
     for (const { resource } of owners) expect(resource.dependsOn).toEqual(expect.arrayContaining(istio));
     // The sidecars reach istiod (and the services the trace collector) from the first pod on.
     const egress = k8s(sim, "NetworkPolicy", "allow-mesh").spec;
@@ -76,8 +78,8 @@ describe.each([...stacks])("%s", (stack) => {
   test("add-ons that act on the application are created after it", () => {
     const sim = sims[stack];
     // A dependency on a component is one on each of its children, the workloads among them.
-    const workloads = ["api", "worker"].map((name) => k8sResource(sim, "Deployment", name).urn);
-    for (const addon of ["ApiTraffic", "Observability", "MeshAccess", "Keda"]) {
+    const workloads = [k8sResource(sim, "Rollout", "api").urn, k8sResource(sim, "Deployment", "worker").urn];
+    for (const addon of ["Observability", "MeshAccess", "Keda"]) {
       expect(ofType(sim, `mlts:addons:${addon}`)[0]!.dependsOn, addon).toEqual(expect.arrayContaining(workloads));
     }
     expect(ofType(sim, "mlts:addons:Istio")[0]!.dependsOn).toEqual([]);
@@ -88,7 +90,7 @@ describe.each([...stacks])("%s", (stack) => {
     const secret = k8s(sim, "ExternalSecret", "mlts-app");
     expect(secret.spec.refreshInterval).toBe("5m");
     for (const name of ["api", "worker"]) {
-      const deployment = k8s(sim, "Deployment", name);
+      const deployment = workload(sim, name);
       expect(deployment.metadata.annotations["secret.reloader.stakater.com/reload"]).toBe(secret.spec.target.name);
       expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({ secretRef: { name: secret.spec.target.name } });
     }
@@ -103,15 +105,6 @@ describe.each([...stacks])("%s", (stack) => {
     // The gateway trusts no hop from outside: the one it appends is the client's own (kept by the NLB).
     const istiod = release(sim, "istiod").inputs as Inputs;
     expect(istiod.values.meshConfig.defaultConfig.gatewayTopology).toEqual({ numTrustedProxies: 0 });
-  });
-
-  test("no canary runs while its weight is 0", () => {
-    const sim = sims[stack];
-    expect(addonsConfigOf(stack).canary.weight).toBe(0);
-    expect(() => k8s(sim, "Deployment", "api-canary")).toThrow();
-    expect(() => k8s(sim, "PodDisruptionBudget", "api-canary")).toThrow();
-    expect(() => k8s(sim, "HorizontalPodAutoscaler", "api-canary")).toThrow();
-    for (const route of k8s(sim, "VirtualService", "api").spec.http) expect(route.route.map((r: Inputs) => r.weight)).toEqual([100]);
   });
 
   test("long requests outlive the 30 s timeout: the task event stream and waiting reads", () => {
@@ -135,67 +128,68 @@ describe.each([...stacks])("%s", (stack) => {
   });
 });
 
-describe("a canary in flight", () => {
-  const canaryImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mlts-dev-api@sha256:" + "c".repeat(64);
-  const heldImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mlts-dev-api@sha256:" + "a".repeat(64);
-  const withCanary = (stack: StackName, config: Record<string, string> = {}) =>
-    simulateStack(stack, { config: { "mlts:addons.canary.weight": "25", ...config } });
+describe("progressive delivery (Argo Rollouts)", () => {
+  test.each([...stacks])("%s: the api is a Rollout of the hardened pod, weighing every gateway route, checked on the SLO queries", (stack) => {
+    const sim = sims[stack];
+    const rollout = k8s(sim, "Rollout", "api");
+    const { canary } = rollout.spec.strategy;
+    expect(canary).toMatchObject({ stableService: "api", canaryService: "api-canary" });
+    const routes = k8s(sim, "VirtualService", "api").spec.http.map((route: Inputs) => route.name);
+    expect(canary.trafficRouting.istio.virtualService).toEqual({ name: "api", routes });
+    // 5 → 10 → 25 → 50 → 100 %, watched 2, 5, 10 and 10 minutes.
+    expect(canary.steps).toEqual([5, 10, 25, 50].flatMap((weight, i) => [{ setWeight: weight }, { pause: { duration: ["2m", "5m", "10m", "10m"][i] } }]));
+    expect(canary.analysis.templates).toEqual([{ templateName: "api-canary-slo" }]);
+    const template = k8s(sim, "AnalysisTemplate", "api-canary-slo").spec;
+    expect(template.metrics.map((m: Inputs) => m.name)).toEqual(["success-rate", "latency", "task-failures"]);
+    for (const metric of template.metrics) {
+      expect(metric.provider.prometheus.address).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090");
+      expect(metric).toMatchObject({ failureLimit: 0, inconclusiveLimit: 2 });
+    }
+    // The HPA scales the Rollout; its pods' hardening, identity and probes are the Deployment's were.
+    expect(k8s(sim, "HorizontalPodAutoscaler", "api").spec.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "api" });
+    expect(k8s(sim, "PodDisruptionBudget", "api").spec.selector).toEqual(rollout.spec.selector);
+  });
 
-  test.each([...stacks])("%s: runs the api's hardened pod with the canary image, covered like the api", async (stack) => {
-    const sim = await withCanary(stack, { "mlts:app.canaryImage": canaryImage });
-    const api = k8s(sim, "Deployment", "api");
-    const canary = k8s(sim, "Deployment", "api-canary");
-    expect(canary.spec.template.spec.containers[0].image).toBe(canaryImage);
-    expect(api.spec.template.spec.containers[0].image).toBe(sims[stack].outputs.apiImage as string);
-    // The same pod but for its image and labels: probes, resources, security, identity, TRUST_PROXY.
-    const podOf = (deployment: Inputs) => {
-      const spec = structuredClone(deployment.spec.template.spec);
-      spec.containers[0].image = "IMAGE";
-      spec.serviceAccountName = "SERVICE_ACCOUNT"; // each Deployment has its own identity
-      for (const constraint of spec.topologySpreadConstraints) delete constraint.labelSelector;
-      return spec;
-    };
-    expect(podOf(canary)).toEqual(podOf(api));
-    expect(canary.spec.template.metadata.annotations).toEqual(api.spec.template.metadata.annotations);
-    expect(canary.spec.replicas).toBe(api.spec.replicas);
+  test.each([...stacks])("%s: Pulumi leaves the weights to Rollouts, and waits for the rollout to finish", (stack) => {
+    const sim = sims[stack];
+    expect(k8sResource(sim, "VirtualService", "api").ignoreChanges).toEqual(["spec.http[*].route[*].weight"]);
+    const rollout = k8sResource(sim, "Rollout", "api");
+    expect((rollout.inputs as Inputs).metadata.annotations["pulumi.com/waitFor"]).toBe("jsonpath={.status.phase}=Healthy");
+    // Every pause plus 15 minutes: an aborted rollout fails the update then, naming the Rollout.
+    expect((rollout.inputs as Inputs).metadata.annotations["pulumi.com/timeoutSeconds"]).toBe(String((2 + 5 + 10 + 10) * 60 + 900));
+    for (const name of ["api-canary-slo", "api-preview-smoke"]) expect(rollout.dependsOn).toContain(k8sResource(sim, "AnalysisTemplate", name).urn);
+    expect(rollout.dependsOn).toContain(k8sResource(sim, "VirtualService", "api").urn);
+    expect(sim.outputs.apiImage).toBe((rollout.inputs as Inputs).spec.template.spec.containers[0].image);
+  });
 
-    expect(k8s(sim, "PodDisruptionBudget", "api-canary").spec.selector).toEqual(canary.spec.selector);
-    expect(k8s(sim, "HorizontalPodAutoscaler", "api-canary").spec).toMatchObject({
-      scaleTargetRef: { kind: "Deployment", name: "api-canary" },
-      minReplicas: k8s(sim, "HorizontalPodAutoscaler", "api").spec.minReplicas,
-    });
-    const podLabels = canary.spec.template.metadata.labels;
-    expect(k8s(sim, "Service", "api-canary").spec.selector).toEqual(podLabels);
-    expect(k8s(sim, "AuthorizationPolicy", "api-canary").spec.selector.matchLabels).toEqual(podLabels);
-    const apiPolicy = k8s(sim, "NetworkPolicy", "api").spec.podSelector;
-    expect(apiPolicy.matchExpressions).toEqual([{ key: "app.kubernetes.io/component", operator: "In", values: ["api", "api-canary"] }]);
-    expect(k8s(sim, "ServiceMonitor", "api").spec.selector).toEqual(apiPolicy);
-    for (const { resource } of appPodOwners(sim)) expect(resource.dependsOn).toContain(release(sim, "istiod").urn);
-
-    for (const route of k8s(sim, "VirtualService", "api").spec.http) expect(route.route.map((r: Inputs) => r.weight)).toEqual([75, 25]);
+  test("blue/green is a per-stack option: a preview Service, a smoke test of the preview before the switch", async () => {
+    const sim = await simulateStack("prod", { config: { "mlts:app.api.delivery.strategy": "blueGreen", "mlts:app.api.delivery.autoPromotion": "true" } });
+    const { blueGreen } = k8s(sim, "Rollout", "api").spec.strategy;
+    expect(blueGreen).toMatchObject({ activeService: "api", previewService: "api-preview", autoPromotionEnabled: true });
+    expect(blueGreen.prePromotionAnalysis.templates).toEqual([{ templateName: "api-preview-smoke" }]);
+    expect(blueGreen.prePromotionAnalysis.args).toContainEqual({ name: "preview-url", value: "http://api-preview.mlts.svc.cluster.local:80" });
+    const job = k8s(sim, "AnalysisTemplate", "api-preview-smoke").spec.metrics[0].provider.job.spec.template;
+    expect(job.spec.containers[0].command).toEqual(["bun", "scripts/smoke-test.ts", "{{args.preview-url}}"]);
+    expect(job.spec.serviceAccountName).toBe("smoke-test");
+    // The smoke test may call the api: the mesh admits its identity, the network its pods.
+    expect(k8s(sim, "AuthorizationPolicy", "api").spec.rules[0].from[0].source.principals).toContain("cluster.local/ns/mlts/sa/smoke-test");
+    expect(k8s(sim, "NetworkPolicy", "smoke-test").spec.egress[0].ports).toEqual([{ protocol: "TCP", port: 3000 }]);
     const problems = (await Promise.all(k8sObjects(sim.resources).map(({ object }) => validateK8sObject(object)))).flat();
     expect(problems).toEqual([]);
   });
 
-  test("without canaryImage, the canary runs the stack's image while a held stable keeps its own; migrations run the newest", async () => {
-    const sim = await withCanary("prod", { "mlts:app.stableImage": heldImage });
-    expect(container(sim, "api").image).toBe(heldImage);
-    expect(sim.outputs.apiImage).toBe(heldImage);
-    const released = sims.prod.outputs.apiImage as string;
-    expect(container(sim, "api-canary").image).toBe(released);
-    const job = ofType(sim, "kubernetes:batch/v1:Job")[0]!.inputs as Inputs;
-    expect(job.spec.template.spec.containers[0].image).toBe(released);
+  test("steps off the ladder, or an analysis that does not exist, are refused with the key named", () => {
+    expect(() => loadStackConfig("prod", { config: { "mlts:app.api.delivery.steps": '[{"weight": 5, "pause": "2m"}, {"weight": 30, "pause": "5m"}]' } }))
+      .toThrow("mlts:app.api.delivery.steps[1].weight: must be a step of the ladder 5, 10, 25, 50 (then 100), got 30");
+    expect(() => loadStackConfig("prod", { config: { "mlts:app.api.delivery.steps": '[{"weight": 25, "pause": "2m"}, {"weight": 10, "pause": "5m"}]' } }))
+      .toThrow("mlts:app.api.delivery.steps[1].weight: must rise");
+    expect(() => loadStackConfig("prod", { config: { "mlts:app.api.delivery.analysis": '["success-rate", "apdex"]' } }))
+      .toThrow('mlts:app.api.delivery.analysis[1]: must be one of success-rate, latency, task-failures, got "apdex"');
   });
 
-  test("the stable and canary weights always add up to 100", async () => {
-    for (const step of addonsConfigOf("prod").canary.steps) {
-      const sim = await withCanary("prod", { "mlts:addons.canary.weight": String(step) });
-      for (const route of k8s(sim, "VirtualService", "api").spec.http) {
-        expect(route.route.reduce((sum: number, r: Inputs) => sum + r.weight, 0)).toBe(100);
-        expect(route.route[1].weight).toBe(step);
-      }
-      expect(k8sResource(sim, "Deployment", "api-canary")).toBeDefined();
-    }
+  test("a stack's own ladder reaches the Rollout", async () => {
+    const sim = await simulateStack("staging", { config: { "mlts:app.api.delivery.steps": '[{"weight": 10, "pause": "1m"}, {"weight": 50, "pause": "3m"}]' } });
+    expect(k8s(sim, "Rollout", "api").spec.strategy.canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: "1m" } }, { setWeight: 50 }, { pause: { duration: "3m" } }]);
   });
 });
 

@@ -37,3 +37,10 @@ export function k8sResource(sim: Simulation, kind: string, name: string): Simula
   if (!found) throw new Error(`${sim.stack}: no ${kind}/${name}`);
   return found;
 }
+
+/** A workload by name: the api is an Argo Rollout, the worker a Deployment. */
+export function workload(sim: Simulation, name: string): Inputs {
+  const found = sim.resources.find((r) => /:(Deployment|Rollout)$/.test(r.type) && (r.inputs as Inputs).metadata?.name === name);
+  if (!found) throw new Error(`${sim.stack}: no Deployment or Rollout ${name}`);
+  return found.inputs as Inputs;
+}

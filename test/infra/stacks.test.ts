@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { LIFECYCLE_POLICY, pinnedBunVersion } from "../../infra/registry.ts";
 import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
-import { inputsOf, k8s, ofType, only } from "./resources.ts";
+import { inputsOf, k8s, ofType, only, workload } from "./resources.ts";
 
 const sims = {} as Record<StackName, Simulation>;
 beforeAll(async () => {
@@ -65,7 +65,7 @@ describe("environment differences come from Pulumi.<stack>.yaml", () => {
   });
 
   test("application replicas and the API's autoscaling range", () => {
-    expect(perStack((s) => k8s(s, "Deployment", "api").spec.replicas)).toEqual([1, 2, 3]);
+    expect(perStack((s) => k8s(s, "Rollout", "api").spec.replicas)).toEqual([1, 2, 3]);
     // The worker's count is KEDA's from the start (at least one, so the first rollout is checked).
     expect(perStack((s) => k8s(s, "Deployment", "worker").spec.replicas)).toEqual([1, 1, 2]);
     const hpa = perStack((s) => k8s(s, "HorizontalPodAutoscaler", "api").spec);
@@ -174,7 +174,7 @@ describe("images: dev builds, staging and prod promote by digest", () => {
 
   test.each([...stacks])("%s: the pods run exactly the exported image references", (stack) => {
     const sim = sims[stack];
-    const image = (name: string) => k8s(sim, "Deployment", name).spec.template.spec.containers[0].image;
+    const image = (name: string) => workload(sim, name).spec.template.spec.containers[0].image;
     expect(image("api")).toBe(sim.outputs.apiImage as string);
     expect(image("worker")).toBe(sim.outputs.workerImage as string);
     expect(only(sim, "kubernetes:batch/v1:Job").spec.template.spec.containers[0].image).toBe(sim.outputs.apiImage as string);
@@ -187,7 +187,7 @@ describe("rollout order and outputs", () => {
     const sim = sims[stack];
     const job = ofType(sim, "kubernetes:batch/v1:Job")[0]!;
     expect((job.inputs as { spec: { template: { spec: { containers: { command: string[] }[] } } } }).spec.template.spec.containers[0]!.command).toEqual(["bun", "run", "migrate"]);
-    for (const deployment of ofType(sim, "kubernetes:apps/v1:Deployment")) expect(deployment.dependsOn).toContain(job.urn);
+    for (const deployment of [...ofType(sim, "kubernetes:apps/v1:Deployment"), ...ofType(sim, "kubernetes:argoproj.io/v1alpha1:Rollout")]) expect(deployment.dependsOn).toContain(job.urn);
   });
 
   test.each([...stacks])("%s: exports the outputs promotion and operators rely on", (stack) => {

@@ -26,6 +26,7 @@ import { kubernetesAnyResourceRequireReadyNodes } from "./kubernetes-any-resourc
 import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-apps-deployment-require-minimum-replicas.ts";
 import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
 import { kubernetesAppsDeploymentRequirePodDisruptionBudget } from "./kubernetes-apps-deployment-require-poddisruptionbudget.ts";
+import { kubernetesArgoRolloutRequireRoutingAndAnalysis } from "./kubernetes-argo-rollout-require-routing-and-analysis.ts";
 import { kubernetesChaosMeshResourceDisallowOutsideStaging } from "./kubernetes-chaosmesh-resource-disallow-outside-staging.ts";
 import { kubernetesCorePodDisallowLatestTag } from "./kubernetes-core-pod-disallow-latest-tag.ts";
 import { kubernetesCorePodDisallowPrivilegeEscalation } from "./kubernetes-core-pod-disallow-privilege-escalation.ts";
@@ -77,6 +78,7 @@ export const policies: Policies = [
   kubernetesAppsDeploymentRequireMinimumReplicas,
   kubernetesAppsDeploymentRequireNetworkPolicy,
   kubernetesAppsDeploymentRequirePodDisruptionBudget,
+  kubernetesArgoRolloutRequireRoutingAndAnalysis,
   kubernetesChaosMeshResourceDisallowOutsideStaging,
   kubernetesCorePodDisallowLatestTag,
   kubernetesCorePodDisallowPrivilegeEscalation,

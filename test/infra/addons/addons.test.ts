@@ -1,7 +1,6 @@
 // The add-ons as each stack would create them (the real program under mocks): which exist, pinned
-// charts, schema-valid custom resources, the worker's scaling trigger, canary weights, rate limits.
+// charts, schema-valid custom resources, the worker's scaling trigger, rate limits.
 import { describe, expect, test } from "bun:test";
-import { canarySplit } from "../../../infra/addons/canary.ts";
 import { RATE_LIMITED_PATHS } from "../../../infra/addons/rate-limit.ts";
 import { loadStackConfig, type SimulatedResource, simulateStack, stacks } from "../../../infra/testing/simulate.ts";
 import { loadConfig as loadServiceConfig } from "../../../services/shared/config.ts";
@@ -9,11 +8,11 @@ import { k8sObjects, validateK8sObject } from "../k8s-schema.ts";
 
 const ADDONS = [
   "EbsCsiDriver", "MetricsServer", "Karpenter", "ExternalSecrets", "Reloader", "Tracing", "Istio",
-  "ApiTraffic", "GatewayRateLimit", "AlertRouting", "Observability", "MeshAccess", "Keda",
+  "ApiTraffic", "ProgressiveDelivery", "GatewayRateLimit", "AlertRouting", "Observability", "MeshAccess", "Keda",
 ];
 const CHARTS = [
   "aws-ebs-csi-driver", "metrics-server", "karpenter-crd", "karpenter", "external-secrets", "reloader", "base", "cni", "istiod", "gateway",
-  "keda", "kube-prometheus-stack", "prometheus-blackbox-exporter", "opentelemetry-collector", "jaeger",
+  "keda", "kube-prometheus-stack", "prometheus-blackbox-exporter", "opentelemetry-collector", "jaeger", "argo-rollouts",
 ];
 
 const isAddon = (r: SimulatedResource) => r.type.startsWith("mlts:addons:") || (r.parent ?? "").includes("mlts:addons:");
@@ -91,38 +90,9 @@ test("a limit in the API's notation with a multiple of its unit reaches the gate
   expect(() => loadStackConfig("dev", { config: { "mlts:app.rateLimits.login": "30 per minute" } })).toThrow("mlts:app.rateLimits.login");
 });
 
-describe("canary releases", () => {
-  test("stable and canary weights add up to 100 at every step of each stack's ladder", () => {
-    for (const stack of stacks) {
-      for (const step of loadStackConfig(stack).addons.canary.steps) {
-        const split = canarySplit("api", "api-canary", step);
-        expect(split.reduce((sum, b) => sum + b.weight, 0)).toBe(100);
-        expect(split.find((b) => b.service === "api-canary")!.weight).toBe(step);
-      }
-      expect(canarySplit("api", "api-canary", 0)).toEqual([{ service: "api", weight: 100 }]);
-    }
-  });
-
-  test("the VirtualService carries the configured step", async () => {
-    const { resources } = await simulateStack("staging", { config: { "mlts:addons.canary.weight": "25" } });
-    const [virtualService] = ofKind(resources, "VirtualService");
-    for (const route of virtualService!.spec.http) {
-      const weights = route.route.map((r: { weight: number; destination: { host: string } }) => [r.destination.host, r.weight]);
-      expect(weights).toEqual([["api.mlts.svc.cluster.local", 75], ["api-canary.mlts.svc.cluster.local", 25]]);
-    }
-  });
-
-  test("a weight off the ladder is rejected with the key named", () => {
-    expect(() => loadStackConfig("prod", { config: { "mlts:addons.canary.weight": "30" } })).toThrow("mlts:addons.canary.weight: must be 0 or one of 5, 10, 25, 50, 100");
-  });
-});
-
 test("Chaos Mesh Schedules are checked against Chaos Mesh's own CRD", async () => {
   const [schedule] = ofKind((await simulateStack("staging")).resources, "Schedule");
   const broken = { ...schedule!, spec: { ...schedule!.spec, podChaos: { ...schedule!.spec.podChaos, durtion: "1m" } } };
   expect((await validateK8sObject(broken as never)).join()).toContain("spec.podChaos.durtion");
 });
 
-test("the canary ladder of the SLO table is the default", () => {
-  expect(loadStackConfig("dev").addons.canary.steps).toEqual([5, 10, 25, 50, 100]);
-});
