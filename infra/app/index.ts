@@ -130,16 +130,15 @@ export class Application extends pulumi.ComponentResource {
     }, { parent: this });
     const afterMigrations = [...beforePods, migrations.job];
 
+    // What the api and the worker share: their environment, and what rolls them.
+    const common = { provider, namespace: ns, envFrom, annotations, podAnnotations };
     new ServiceWorkload(APP.api.component, {
-      provider,
-      namespace: ns,
-      service: APP.api.component,
+      ...common,
       image: args.apiImage,
       command: ["bun", "services/api/main.ts"],
       port: API_PORT,
       servicePort: APP.api.service,
       resources: args.api.resources,
-      envFrom,
       // Clients reach the API only through the ingress gateway, which appends the client's own
       // address to X-Forwarded-For (see addons/istio.ts): the API keys its rate limits on that last hop.
       env: [{ name: "TRUST_PROXY", value: "true" }],
@@ -150,8 +149,6 @@ export class Application extends pulumi.ComponentResource {
       },
       replicas: args.api.minReplicas,
       cpuAutoscaling: { maxReplicas: args.api.maxReplicas, targetCpuPercent: args.api.targetCpuPercent },
-      annotations,
-      podAnnotations,
       rollout: {
         strategy: args.delivery.strategy,
         services: [APP.api.canaryService, APP.api.previewService],
@@ -162,19 +159,14 @@ export class Application extends pulumi.ComponentResource {
     }, { parent: this });
 
     new ServiceWorkload(APP.worker.component, {
-      provider,
-      namespace: ns,
-      service: APP.worker.component,
+      ...common,
       image: args.workerImage,
       command: ["bun", "services/worker/main.ts"],
       port: WORKER_PORT,
       resources: args.worker.resources,
-      envFrom,
       probes: { livenessProbe: httpProbe("/health", 10), readinessProbe: httpProbe("/health", 5) },
       // KEDA owns the count from here (addons/keda.ts), within the same range.
       replicas: Math.max(args.worker.minReplicas, 1),
-      annotations,
-      podAnnotations,
       // SIGTERM makes the worker stop taking jobs and finish or release the active ones.
       terminationGracePeriodSeconds: args.worker.shutdownGraceSeconds,
       dependsOn: afterMigrations,

@@ -78,8 +78,6 @@ export function httpProbe(path: string, periodSeconds: number): k8s.types.input.
 export interface ServiceWorkloadArgs {
   provider: k8s.Provider;
   namespace: string;
-  /** The service this workload runs (its container's name): a canary runs the `api`. */
-  service: string;
   image: pulumi.Input<string>;
   command: string[];
   /** The container's one port, named `http`: traffic, probes and /metrics. */
@@ -129,7 +127,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
       template: {
           metadata: { labels: labels(component), ...(args.podAnnotations ? { annotations: args.podAnnotations } : {}) },
           spec: hardenedPod({
-            name: args.service,
+            name: component,
             image: args.image,
             command: args.command,
             ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
