@@ -3,7 +3,7 @@
 
 const DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-change-me";
 
-export class ConfigError extends Error {}
+import { ConfigError } from "./errors.ts";
 
 export interface RateLimit {
   max: number;

@@ -69,3 +69,13 @@ export function createDb({ url, poolSize = 10, logger }: DbOptions): Db {
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
+
+/**
+ * PostgreSQL's SQLSTATE for an error of a query, whichever way it was sent: Prisma keeps the
+ * driver's code under `meta.driverAdapterError` (P2003 from a model query, P2010 from a raw one).
+ */
+export function sqlState(error: unknown): string | undefined {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | undefined)?.meta;
+  const code = meta?.driverAdapterError?.cause?.originalCode;
+  return typeof code === "string" ? code : undefined;
+}

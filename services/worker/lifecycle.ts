@@ -4,7 +4,7 @@ import { type Job, UnrecoverableError } from "bullmq";
 import type { Db } from "../shared/db.ts";
 import { errorMessage, type Logger } from "../shared/logger.ts";
 import { taskDuration, taskOutcomes } from "../shared/metrics.ts";
-import { MlInputError } from "../shared/ml/index.ts";
+import { InputError } from "../shared/errors.ts";
 import type { TaskType } from "../shared/queues.ts";
 import { processors } from "./processors/index.ts";
 import type { Outcome } from "./processors/types.ts";
@@ -96,7 +96,7 @@ async function succeed(db: Db, finishing: Finishing, id: string, outcome: Outcom
   outcome.committed?.();
 }
 
-const isPermanent = (error: unknown) => error instanceof UnrecoverableError || error instanceof MlInputError;
+const isPermanent = (error: unknown) => error instanceof UnrecoverableError || error instanceof InputError;
 
 export function taskRunner(db: Db, logger: Logger) {
   // Concurrent jobs' claims and finishes share statements (see TickBatcher).

@@ -1,8 +1,9 @@
-// Fixed-window request limits per client IP (seed 001's table). In memory, per API replica: the
-// Istio gateway's local rate limit enforces the same numbers per gateway pod in front of it.
+// Fixed-window request limits per client IP (RATE_LIMIT_* in services/shared/config.ts). In memory,
+// per API replica: the Istio gateway's local rate limit enforces the same numbers per gateway pod
+// in front of it.
 import { Elysia } from "elysia";
 import type { Config, RateLimit } from "../../shared/config.ts";
-import { HttpError } from "./errors.ts";
+import { RateLimitedError } from "../../shared/errors.ts";
 
 export type LimitName = keyof Omit<Config["rateLimits"], "enabled">;
 
@@ -38,9 +39,7 @@ export class RateLimiter {
     window.count += 1;
     if (window.count > limit.max) {
       const retryAfter = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
-      throw new HttpError(429, "rate_limited", `too many requests (${name}: ${limit.max} per ${limit.windowMs / 1000}s)`, {
-        "retry-after": String(retryAfter),
-      });
+      throw new RateLimitedError(`too many requests (${name}: ${limit.max} per ${limit.windowMs / 1000}s)`, retryAfter);
     }
   }
 

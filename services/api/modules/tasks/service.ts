@@ -4,7 +4,7 @@ import type { Db, Task } from "../../../shared/db.ts";
 import { isUniqueViolation, type Prisma } from "../../../shared/db.ts";
 import { enqueueTasks, queueOf, type Queues, type TaskType } from "../../../shared/queues.ts";
 import { within } from "../../../shared/within.ts";
-import { conflict, notFound, unavailable, unprocessable } from "../../plugins/errors.ts";
+import { ConflictError, InputError, NotFoundError, UnavailableError } from "../../../shared/errors.ts";
 import type { TaskEvents } from "./events.ts";
 import { FINAL_STATUSES, payloadSchemas, type Submission } from "./model.ts";
 import { type NewTaskRow, SubmissionBatcher } from "./submission-batcher.ts";
@@ -28,7 +28,7 @@ export function checkPayload(submission: Submission, where = ""): void {
   const first = checker.Errors(submission.payload).First();
   if (first) {
     const path = `${where}/payload${first.path}`;
-    throw unprocessable(`${path}: ${first.message}`, [{ path, message: first.message }]);
+    throw new InputError(`${path}: ${first.message}`, [{ path, message: first.message }]);
   }
 }
 
@@ -92,7 +92,7 @@ export class TaskService {
 
   async get(ownerId: string, id: string): Promise<Task> {
     const task = await this.db.task.findFirst({ where: { id, ownerId } });
-    if (!task) throw notFound("task");
+    if (!task) throw new NotFoundError("task");
     return task;
   }
 
@@ -120,7 +120,7 @@ export class TaskService {
       where: { id, status: { in: ["queued", "running"] } },
       data: { status: "cancelled", finishedAt: new Date() },
     });
-    if (count === 0) throw conflict(`task is already ${task.status}`);
+    if (count === 0) throw new ConflictError(`task is already ${task.status}`);
     // A waiting job is removed; an active one is locked by its worker and finishes harmlessly.
     await this.queues.families[queueOf[task.type as TaskType]].remove(id).catch(() => 0);
     this.events.notify(id);
@@ -205,7 +205,7 @@ export class TaskService {
       // None left to withdraw: the late enqueue landed and every task already finished, so they
       // were accepted after all, and saying 503 would hide a result the client will never ask for.
       if (count === 0) return;
-      throw unavailable("the task queue is unavailable; nothing was accepted, retry shortly");
+      throw new UnavailableError("the task queue is unavailable; nothing was accepted, retry shortly");
     }
   }
 }
