@@ -1,12 +1,14 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "./generated/prisma/client.ts";
+import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
 import { errorMessage } from "./logger.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/prisma/client.ts";
-export type { Task, Model, Schedule, User, TaskStatus } from "./generated/prisma/client.ts";
+/** A JSON object as Prisma writes it (a task's result, a scored input). */
+export type Json = Prisma.InputJsonObject;
+export type { Task, Model, Schedule, User } from "./generated/prisma/client.ts";
 
 export interface DbOptions {
   url: string;

@@ -1,6 +1,6 @@
-import type { DriftCheckPayload } from "../../api/modules/tasks/model.ts";
 import { driftScore } from "../../shared/metrics.ts";
 import { driftReport, type FeatureStats, type Row } from "../../shared/ml/index.ts";
+import type { DriftCheckPayload } from "../../shared/tasks/contract.ts";
 import { InputError } from "../../shared/errors.ts";
 import { loadModel } from "./models.ts";
 import type { Processor } from "./types.ts";

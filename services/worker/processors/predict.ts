@@ -1,7 +1,7 @@
-import type { BatchPredictPayload, PredictPayload } from "../../api/modules/tasks/model.ts";
 import { inferenceTime } from "../../shared/metrics.ts";
 import { InputError } from "../../shared/errors.ts";
 import { predict as score, type Row } from "../../shared/ml/index.ts";
+import type { BatchPredictPayload, PredictPayload } from "../../shared/tasks/contract.ts";
 import { fitted, loadModel } from "./models.ts";
 import type { Processor, ProcessorContext } from "./types.ts";
 

@@ -3,7 +3,7 @@ import { isUniqueViolation } from "../../../shared/db.ts";
 import type { Queues } from "../../../shared/queues.ts";
 import { ConflictError, InputError, NotFoundError } from "../../../shared/errors.ts";
 import { applySchedule } from "../../../shared/schedules.ts";
-import { checkPayload } from "../tasks/service.ts";
+import { checkPayload, PRIORITY } from "../../../shared/tasks/contract.ts";
 import type { ScheduleInput, ScheduleUpdate } from "./model.ts";
 
 /** The API's view: `every` in ms and the task template as it was submitted. */
@@ -24,7 +24,7 @@ function columns(input: ScheduleUpdate) {
     ...(input.cron !== undefined && { cron: input.cron, everyMs: null }),
     ...(input.every !== undefined && { everyMs: input.every, cron: null }),
     ...(input.enabled !== undefined && { enabled: input.enabled }),
-    ...(input.task && { taskType: input.task.type, payload: input.task.payload, priority: input.task.priority ?? 5 }),
+    ...(input.task && { taskType: input.task.type, payload: input.task.payload, priority: input.task.priority ?? PRIORITY.default }),
   };
 }
 
@@ -41,7 +41,7 @@ export class ScheduleService {
     const data = {
       id: Bun.randomUUIDv7(), ownerId, name: input.name, enabled: input.enabled ?? true,
       cron: input.cron ?? null, everyMs: input.every ?? null,
-      taskType: task.type, payload: task.payload, priority: task.priority ?? 5,
+      taskType: task.type, payload: task.payload, priority: task.priority ?? PRIORITY.default,
     };
     return view(await this.store((tx) => tx.schedule.create({ data })));
   }
