@@ -54,16 +54,43 @@ export function testEnv(name: string, env: Record<string, string> = {}): Record<
   };
 }
 
-export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
-  const env = testEnv(unique(), options.env);
-  const config = loadConfig(env);
+/** A migrated database and a Redis key prefix of their own, for tests that need no service. */
+export interface TestStores {
+  config: Config;
+  env: Record<string, string>;
+  db: Db;
+  redis: Redis;
+  /** Removes the database and every key under the prefix. */
+  stop(): Promise<void>;
+}
+
+export async function startStores(env: Record<string, string> = {}): Promise<TestStores> {
+  const testedEnv = testEnv(unique(), env);
+  const config = loadConfig(testedEnv);
   await migrate(config.databaseUrl);
   await relaxDurability(config.databaseUrl);
+  const db = createDb({ url: config.databaseUrl, logger: createLogger("test", "error") });
+  const redis = new Redis(REDIS);
+  return {
+    config,
+    env: testedEnv,
+    db,
+    redis,
+    async stop() {
+      await deleteKeys(redis, `${config.queuePrefix}:*`);
+      redis.disconnect();
+      await db.$disconnect();
+      await dropDatabase(config.databaseUrl);
+    },
+  };
+}
+
+export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const stores = await startStores(options.env);
+  const { config, env, db, redis } = stores;
   const logger = createLogger("test", "error");
   const api = await startApi(config, logger);
   const workers: WorkerProcess[] = [];
-  const db = createDb({ url: config.databaseUrl, logger });
-  const redis = new Redis(REDIS);
 
   const stack: TestStack = {
     config,
@@ -104,10 +131,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     },
     async stop() {
       await Promise.allSettled([api.stop(), ...workers.map((worker) => worker.stop())]);
-      await deleteKeys(redis, `${config.queuePrefix}:*`);
-      redis.disconnect();
-      await db.$disconnect();
-      await dropDatabase(config.databaseUrl);
+      await stores.stop();
     },
   };
   if (options.worker) await stack.startWorker();
