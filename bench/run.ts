@@ -356,9 +356,8 @@ async function main() {
 }
 
 async function workerConcurrency(): Promise<number> {
-  const { loadConfig } = await import("../services/shared/config.ts");
-  const config = loadConfig({ ...serviceEnv, ...pick(process.env, ["WORKER_CONCURRENCY", "WORKER_PREDICT_CONCURRENCY"]) });
-  return config.workerPredictConcurrency ?? config.workerConcurrency; // an older checkout (BENCH_SERVICES_ROOT) has one
+  const { parseConfig } = await import("../services/shared/config.ts");
+  return parseConfig({ ...serviceEnv, ...pick(process.env, ["WORKER_CONCURRENCY", "WORKER_PREDICT_CONCURRENCY"]) }).workerPredictConcurrency;
 }
 
 function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {

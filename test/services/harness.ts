@@ -3,7 +3,7 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import { startApi, type ApiServer } from "../../services/api/server.ts";
-import { type Config, loadConfig } from "../../services/shared/config.ts";
+import { type Config, parseConfig } from "../../services/shared/config.ts";
 import { createDb, type Db } from "../../services/shared/db.ts";
 import { createLogger } from "../../services/shared/logger.ts";
 import { migrate } from "../../services/shared/migrate.ts";
@@ -66,7 +66,7 @@ export interface TestStores {
 
 export async function startStores(env: Record<string, string> = {}): Promise<TestStores> {
   const testedEnv = testEnv(unique(), env);
-  const config = loadConfig(testedEnv);
+  const config = parseConfig(testedEnv);
   await migrate(config.databaseUrl);
   await relaxDurability(config.databaseUrl);
   const db = createDb({ url: config.databaseUrl, logger: createLogger("test", "error") });

@@ -2,10 +2,8 @@
 // per API replica: the Istio gateway's local rate limit enforces the same numbers per gateway pod
 // in front of it.
 import { Elysia } from "elysia";
-import type { Config, RateLimit } from "../../shared/config.ts";
+import type { Config, RateLimit, RateLimitName } from "../../shared/config.ts";
 import { RateLimitedError } from "../../shared/errors.ts";
-
-export type LimitName = keyof Omit<Config["rateLimits"], "enabled">;
 
 interface Window {
   count: number;
@@ -26,7 +24,7 @@ export class RateLimiter {
   }
 
   /** Counts one request; throws 429 with Retry-After once `name`'s limit is used up for `client`. */
-  hit(name: LimitName, client: string): void {
+  hit(name: RateLimitName, client: string): void {
     if (!this.limits.enabled) return;
     const limit: RateLimit = this.limits[name];
     const now = Date.now();
@@ -57,7 +55,7 @@ export const rateLimit = (limiter: RateLimiter, trustProxy: boolean) =>
     .derive({ as: "global" }, ({ request, server }) => {
       const forwarded = trustProxy ? request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
       const clientIp = forwarded || server?.requestIP(request)?.address || "unknown";
-      return { clientIp, limit: (name: LimitName) => limiter.hit(name, clientIp) };
+      return { clientIp, limit: (name: RateLimitName) => limiter.hit(name, clientIp) };
     })
     .onBeforeHandle({ as: "global" }, ({ limit, path }) => {
       if (!path.startsWith("/health") && path !== "/metrics") limit("perIp");

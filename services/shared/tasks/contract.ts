@@ -30,7 +30,7 @@ const oneOf = <const T extends readonly string[]>(what: string, values: T) =>
   Type.Union(
     values.map((value) => Type.Literal(value)),
     { error: `${what} must be one of: ${values.join(", ")}` },
-  ) as unknown as TUnion<TLiteral<T[number]>[]>;
+  ) as unknown as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }>; // a tuple, as StaticDecode needs
 
 export const taskTypeSchema = oneOf("type", TASK_TYPES);
 export const taskStatusSchema = oneOf("status", TASK_STATUSES);
