@@ -5,7 +5,7 @@
 // and each caller still gets its own result or its own error.
 
 export interface BatcherOptions<I, O> {
-  /** One call for all the items; their results in the same order. */
+  /** One call for all the items; their results in the same order (an empty list for void results). */
   run(items: I[]): Promise<O[]>;
   /**
    * What a failed call means. "retry-each": the call changed nothing, so each item is run again on

@@ -50,10 +50,7 @@ const idList = (ids: string[]) => JSON.stringify(ids);
 export class TaskStore {
   /** Concurrent submissions share one INSERT; a row the database refuses fails only its own caller. */
   private readonly inserting = new Batcher<NewTask, void>({
-    run: async (tasks) => {
-      await this.insertAll(tasks);
-      return tasks.map(() => undefined);
-    },
+    run: (tasks) => this.insertAll(tasks).then(() => []),
     onFailure: "retry-each",
   });
   /** Jobs that start in the same turn are claimed by one statement. */

@@ -36,10 +36,7 @@ export class TaskSubmitter {
    * queue. They stand or fall together: a failed enqueue withdrew every one of them.
    */
   private readonly enqueuing = new Batcher<NewTask, void>({
-    run: async (tasks) => {
-      await this.enqueueOrWithdraw(tasks);
-      return tasks.map(() => undefined);
-    },
+    run: (tasks) => this.enqueueOrWithdraw(tasks).then(() => []),
     onFailure: "fail-all",
   });
 
