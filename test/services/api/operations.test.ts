@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startApi } from "../../../services/api/server.ts";
 import { parseConfig } from "../../../services/shared/config.ts";
 import { createLogger } from "../../../services/shared/logger.ts";
-import { deleteKeys, eventually, startStack, testEnv, type TestStack } from "../harness.ts";
+import { eventually } from "../../../testing/polling.ts";
+import { deleteKeys } from "../../../testing/stores.ts";
+import { startStack, testEnv, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import {
   type Row,
 } from "../../../services/shared/ml/index.ts";
 import { InputError } from "../../../services/shared/errors.ts";
-import { mulberry32, normal } from "./random.ts";
+import { mulberry32, normal } from "../../../testing/random.ts";
 
 function normalRows(count: number, seed: number, shift = 0): Row[] {
   const draw = normal(mulberry32(seed));

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { InputError } from "../../../services/shared/errors.ts";
 import { fit, predict, type Algorithm, type Row } from "../../../services/shared/ml/index.ts";
-import { mulberry32, normal } from "./random.ts";
+import { mulberry32, normal } from "../../../testing/random.ts";
 
 /** Separable by 2·x1 − x2/1000 + 0.5 = 0; x2 is on a 1000× larger scale to exercise standardisation. */
 function separable(count: number, seed: number): Row[] {

@@ -1,25 +1,17 @@
 // The store's conditional transitions on a real PostgreSQL, raced the way concurrent jobs, retries
 // and cancels race in production: every task ends in exactly one final state, written once.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { sqlState } from "../../../services/shared/db.ts";
 import { type NewTask, type SaveInTransaction, TaskStore } from "../../../services/shared/tasks/store.ts";
-import { startStores, type TestStores } from "../harness.ts";
+import { startStores } from "../harness.ts";
 
-let stores: TestStores;
-let store: TaskStore;
-let ownerId: string;
-let modelId: string;
-beforeAll(async () => {
-  stores = await startStores();
-  store = new TaskStore(stores.db);
-  ownerId = Bun.randomUUIDv7();
-  await stores.db.user.create({ data: { id: ownerId, email: `${ownerId}@example.com`, passwordHash: "-" } });
-  modelId = Bun.randomUUIDv7();
-  await stores.db.model.create({
-    data: { id: modelId, name: "m", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
-  });
-});
+const stores = await startStores();
 afterAll(() => stores.stop());
+const store = new TaskStore(stores.db);
+const ownerId = await stores.owner();
+const { id: modelId } = await stores.db.model.create({
+  data: { id: Bun.randomUUIDv7(), name: "m", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
+});
 
 const task = (overrides: Partial<NewTask> = {}): NewTask => ({
   id: Bun.randomUUIDv7(), ownerId, type: "predict", priority: 5, payload: { model: "m", input: { x: 1 } },

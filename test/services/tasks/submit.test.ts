@@ -1,30 +1,23 @@
 // The one submit path on a real PostgreSQL and Redis: a task is accepted only once it is stored
 // AND queued; when its job cannot be queued its row is withdrawn and the submitter told so.
-import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
+import { afterAll, describe, expect, spyOn, test } from "bun:test";
 import { Redis } from "ioredis";
 import { UnavailableError } from "../../../services/shared/errors.ts";
-import { createQueues, type Queues } from "../../../services/shared/queues.ts";
+import { createQueues } from "../../../services/shared/queues.ts";
 import { TaskStore } from "../../../services/shared/tasks/store.ts";
 import { TaskSubmitter } from "../../../services/shared/tasks/submit.ts";
-import { eventually, startStores, type TestStores } from "../harness.ts";
+import { eventually } from "../../../testing/polling.ts";
+import { startStores } from "../harness.ts";
 
-let stores: TestStores;
-let store: TaskStore;
-let queues: Queues;
+const stores = await startStores();
+const store = new TaskStore(stores.db);
+const queues = createQueues(stores.redis, stores.config.queuePrefix);
 /** Queues on a Redis that never answers (nothing listens on port 1): every enqueue hangs. */
-let unreachable: { redis: Redis; queues: Queues };
-let ownerId: string;
-beforeAll(async () => {
-  stores = await startStores();
-  store = new TaskStore(stores.db);
-  queues = createQueues(stores.redis, stores.config.queuePrefix);
-  const redis = new Redis("redis://127.0.0.1:1", { maxRetriesPerRequest: null, retryStrategy: () => 100 }).on("error", () => {});
-  unreachable = { redis, queues: createQueues(redis, stores.config.queuePrefix) };
-  ownerId = Bun.randomUUIDv7();
-  await stores.db.user.create({ data: { id: ownerId, email: `${ownerId}@example.com`, passwordHash: "-" } });
-});
+const nowhere = new Redis("redis://127.0.0.1:1", { maxRetriesPerRequest: null, retryStrategy: () => 100 }).on("error", () => {});
+const unreachable = createQueues(nowhere, stores.config.queuePrefix);
+const ownerId = await stores.owner();
 afterAll(async () => {
-  unreachable.redis.disconnect();
+  nowhere.disconnect();
   await queues.close();
   await stores.stop();
 });
@@ -72,7 +65,7 @@ describe("accepted", () => {
 });
 
 describe("withdrawn when the job cannot be queued", () => {
-  const submitter = () => new TaskSubmitter(store, unreachable.queues, ENQUEUE_TIMEOUT_MS);
+  const submitter = () => new TaskSubmitter(store, unreachable, ENQUEUE_TIMEOUT_MS);
 
   test.each([
     ["a single submission", (s: TaskSubmitter) => s.submit(ownerId, predict(1))],

@@ -3,8 +3,10 @@
 import { expect } from "bun:test";
 import type { Task } from "../../../services/shared/db.ts";
 import { createQueues, type Queues } from "../../../services/shared/queues.ts";
-import { eventually, type TestStack } from "../harness.ts";
-import { mulberry32, normal } from "../ml/random.ts";
+import { eventually } from "../../../testing/polling.ts";
+import type { TestStack } from "../harness.ts";
+import { mulberry32, normal } from "../../../testing/random.ts";
+import { scanKeys } from "../../../testing/stores.ts";
 
 export type Row = Record<string, number>;
 
@@ -88,12 +90,7 @@ export const queuesOf = (stack: TestStack): Queues => createQueues(stack.redis, 
 /** Every Redis key the stack owns (its prefix), never anyone else's on the shared Redis. */
 export async function stackKeys(stack: TestStack): Promise<string[]> {
   const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await stack.redis.scan(cursor, "MATCH", `${stack.config.queuePrefix}:*`, "COUNT", 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  for await (const keys of scanKeys(stack.redis, `${stack.config.queuePrefix}:*`)) found.push(...keys);
   return found;
 }
 

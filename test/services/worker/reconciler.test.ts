@@ -2,7 +2,8 @@
 // unfinished task and every enabled schedule back, from PostgreSQL.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Queues } from "../../../services/shared/queues.ts";
-import { deleteKeys, startStack, type TestStack } from "../harness.ts";
+import { deleteKeys } from "../../../testing/stores.ts";
+import { startStack, type TestStack } from "../harness.ts";
 import { backdate, features, labelled, queuesOf, settled, stackKeys, submit, submitMany } from "./helpers.ts";
 
 setDefaultTimeout(30_000);

@@ -1,7 +1,8 @@
 // Schedules fire as ordinary tasks through the worker; pausing or deleting one stops its firings.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Queues } from "../../../services/shared/queues.ts";
-import { eventually, startStack, type TestStack } from "../harness.ts";
+import { eventually } from "../../../testing/polling.ts";
+import { startStack, type TestStack } from "../harness.ts";
 import { queuesOf, settled, trainClassifier } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
