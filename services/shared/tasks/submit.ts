@@ -11,7 +11,7 @@ import { checkPayload, PRIORITY, type Submission, type TaskStatus, type TaskType
 import type { NewTask, TaskStore } from "./store.ts";
 
 /** BullMQ waits for Redis without limit; a submission does not. */
-export const ENQUEUE_TIMEOUT_MS = 3_000;
+const ENQUEUE_TIMEOUT_MS = 3_000;
 
 export interface Accepted {
   id: string;
