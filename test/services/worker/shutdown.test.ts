@@ -1,33 +1,20 @@
 // SIGTERM to a real worker process mid-run: it stops taking jobs, finishes the active ones and exits 0;
 // the next worker runs the rest. Every accepted task succeeds exactly once — none lost, none twice.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import type { Queues } from "../../../services/shared/queues.ts";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { eventually } from "../../../testing/polling.ts";
 import { ServiceProcess, stopAll } from "../../../testing/processes.ts";
-import { startStack, type TestStack } from "../harness.ts";
-import { queuesOf, settled, submitMany, trainClassifier } from "./helpers.ts";
+import { settled, stackForFile, submitMany, trainClassifier } from "./helpers.ts";
 
 setDefaultTimeout(60_000);
 
 const TASKS = 300;
 
-let stack: TestStack;
-let queues: Queues;
-let token: string;
-beforeAll(async () => {
-  stack = await startStack();
-  queues = queuesOf(stack);
-  ({ token } = await stack.user());
-  // The model to predict with, trained by an in-process worker that is gone before the test.
-  const trainer = await stack.startWorker();
-  await trainClassifier(stack, token, "served");
-  await trainer.stop();
-});
-afterAll(async () => {
-  await stopAll(); // the worker process, when the test failed before it exited
-  await queues.close();
-  await stack.stop();
-});
+afterAll(() => stopAll()); // the worker process, when the test failed before it exited
+const { stack, queues, token } = await stackForFile();
+// The model to predict with, trained by an in-process worker that is gone before the test.
+const trainer = await stack.startWorker();
+await trainClassifier(stack, token, "served");
+await trainer.stop();
 
 const countByStatus = async (ids: string[]) => {
   const groups = await stack.db.task.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: { _all: true } });
