@@ -17,8 +17,12 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { migrate } from "../services/shared/migrate.ts";
-import { deleteKeys, dropDatabase } from "../scripts/lib/scratch.ts";
-import { freePort, type Service, startService, withPeakRss } from "./lib/processes.ts";
+import { expectStatus, httpClient, registerAndLogin } from "../testing/http.ts";
+import { eventually } from "../testing/polling.ts";
+import { freePort } from "../testing/ports.ts";
+import { Child, ServiceProcess, stopAll } from "../testing/processes.ts";
+import { deleteKeys, dropDatabase } from "../testing/stores.ts";
+import { rssMb, withPeakRss } from "./lib/rss.ts";
 import { median, round } from "./lib/stats.ts";
 import { wrk, type WrkOptions } from "./lib/wrk.ts";
 
@@ -58,9 +62,12 @@ const serviceEnv: Record<string, string> = {
 const apiUrl = `http://127.0.0.1:${ports.api}`;
 const rawUrl = `http://127.0.0.1:${ports.raw}`;
 
-const startApi = () => startService("api", join(SERVICES_ROOT, "services/api/main.ts"), serviceEnv, apiUrl, "/health/ready");
-const startWorker = () =>
-  startService("worker", join(SERVICES_ROOT, "services/worker/main.ts"), serviceEnv, `http://127.0.0.1:${ports.worker}`, "/health");
+// BENCH_CPU_PROF=<dir>: each service writes a CPU profile (and its markdown summary) there on exit.
+const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+// The API counts as started once it reaches its stores.
+const startApi = () => ServiceProcess.start("api", serviceEnv, { root: SERVICES_ROOT, bunArgs: profile, readyPath: "/health/ready" });
+const startWorker = () => ServiceProcess.start("worker", serviceEnv, { root: SERVICES_ROOT, bunArgs: profile });
+const http = httpClient(apiUrl);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -84,17 +91,6 @@ function addLimit(scenario: string, value: number, unit: string, max?: number) {
   rows.push({ scenario, value, unit, ...(max !== undefined && { target: `< ${max} ${unit}`, met: value < max }) });
 }
 
-async function http<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const response = await fetch(apiUrl + path, {
-    method,
-    headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
 /** A small separable dataset, so the model is real but training takes milliseconds. */
 function trainingRows(n: number) {
   return Array.from({ length: n }, (_, i) => {
@@ -105,20 +101,23 @@ function trainingRows(n: number) {
 }
 const predictPayload = (i: number) => ({ model: "bench", input: { x1: (i % 7) - 3, x2: (i % 5) - 2 } });
 
-async function waitFinal(token: string, taskId: string) {
-  const task = await http<{ status: string; error: string | null }>("GET", `/tasks/${taskId}?wait=30`, undefined, token);
-  if (task.status !== "succeeded") throw new Error(`task ${taskId} ended ${task.status}: ${task.error}`);
+/** Submits a task and waits until it succeeded; returns its id. */
+async function runTask(token: string, body: object): Promise<string> {
+  const { id } = expectStatus(await http<{ id: string }>("POST", "/tasks", { body, token }), 202, "POST /tasks");
+  const task = expectStatus(await http<{ status: string; error: string | null }>("GET", `/tasks/${id}?wait=30`, { token }), 200, "GET /tasks/:id");
+  if (task.status !== "succeeded") throw new Error(`task ${id} ended ${task.status}: ${task.error}`);
+  return id;
 }
 
 /** Each target measured after a warm-up, then in ROUNDS interleaved rounds; the median counts. */
-async function throughput(allTargets: { name: string; options: Omit<WrkOptions, "seconds" | keyof typeof WRK> }[], api: Service) {
+async function throughput(allTargets: { name: string; options: Omit<WrkOptions, "seconds" | keyof typeof WRK> }[], api: ServiceProcess) {
   const targets = allTargets.filter((target) => HTTP_ONLY.size === 0 || target.name === "raw Bun.serve" || HTTP_ONLY.has(target.name));
   for (const target of targets) {
     progress(`warm-up ${target.name}`);
     await wrk({ ...WRK, ...target.options, seconds: 2 });
   }
   const runs: Record<string, { rps: number; p50: number; p99: number; errors: number; non2xx: number }[]> = {};
-  const { peakMb } = await withPeakRss([api], async () => {
+  const { peakMb } = await withPeakRss([api.child], async () => {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of targets) {
         const result = await wrk({ ...WRK, ...target.options, seconds: SECONDS });
@@ -145,22 +144,26 @@ async function pipelineOnce(token: string, db: pg.Client, n: number): Promise<nu
   const ids: string[] = [];
   for (let i = 0; i < n; i += 100) {
     const tasks = Array.from({ length: Math.min(100, n - i) }, (_, k) => ({ type: "predict", payload: predictPayload(i + k) }));
-    const reply = await http<{ tasks: { id: string }[] }>("POST", "/tasks/batch", { tasks }, token);
+    const reply = expectStatus(await http<{ tasks: { id: string }[] }>("POST", "/tasks/batch", { body: { tasks }, token }), 202, "POST /tasks/batch");
     ids.push(...reply.tasks.map((task) => task.id));
   }
-  for (;;) {
-    const { rows: counts } = await db.query<{ final: string; ok: string }>(
-      `SELECT count(*) FILTER (WHERE status IN ('succeeded','failed','cancelled')) AS final,
-              count(*) FILTER (WHERE status = 'succeeded') AS ok FROM "Task" WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    if (Number(counts[0]!.final) === n) {
-      if (Number(counts[0]!.ok) !== n) throw new Error(`pipeline: ${n - Number(counts[0]!.ok)} of ${n} tasks did not succeed`);
-      return (performance.now() - started) / 1_000;
-    }
-    if (performance.now() - started > 120_000) throw new Error("pipeline: tasks not final after 120 s");
-    await Bun.sleep(20);
-  }
+  const counts = await eventually(
+    async () => {
+      const { rows } = await db.query<{ final: string; ok: string }>(
+        `SELECT count(*) FILTER (WHERE status IN ('succeeded','failed','cancelled')) AS final,
+                count(*) FILTER (WHERE status = 'succeeded') AS ok FROM "Task" WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+      return { final: Number(rows[0]!.final), ok: Number(rows[0]!.ok) };
+    },
+    (counts) => counts.final === n,
+    120_000,
+    20,
+  );
+  const seconds = (performance.now() - started) / 1_000;
+  if (counts.final !== n) throw new Error("pipeline: tasks not final after 120 s");
+  if (counts.ok !== n) throw new Error(`pipeline: ${n - counts.ok} of ${n} tasks did not succeed`);
+  return seconds;
 }
 
 async function bullmqNoop(n: number, concurrency: number) {
@@ -186,8 +189,8 @@ async function policyCheck() {
   return { wallS, cpuS };
 }
 
-async function cleanup(services: Service[]) {
-  await Promise.allSettled(services.map((service) => service.stop()));
+async function cleanup() {
+  await stopAll();
   const redis = new Redis(REDIS);
   for (const pattern of [`${id}:*`, `${id}-noop:*`]) await deleteKeys(redis, pattern);
   redis.disconnect();
@@ -197,46 +200,39 @@ async function cleanup(services: Service[]) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const services: Service[] = [];
+  let raw: Child | undefined;
   let db: pg.Client | undefined;
   const machine = { cpus: navigator.hardwareConcurrency, bun: Bun.version, loadAverage: loadavg() };
   progress(`database ${id}, key prefix ${id}:, ${machine.cpus} CPUs, load average ${machine.loadAverage.map((n) => n.toFixed(1)).join(" ")}`);
   try {
     await migrate(databaseUrl);
-    const raw = await startService("raw", join(import.meta.dir, "raw-server.ts"), { PORT: String(ports.raw) }, rawUrl, "/");
-    services.push(raw);
+    raw = new Child("raw", ["bun", join(import.meta.dir, "raw-server.ts")], { PATH: process.env.PATH ?? "", PORT: String(ports.raw) });
+    await raw.serving(`${rawUrl}/`);
     const api = await startApi();
-    services.push(api);
     let worker = await startWorker();
-    services.push(worker);
     await Bun.sleep(2_000);
-    const idle = { api: api.rssMb(), worker: worker.rssMb() };
+    const idle = { api: rssMb(api.child), worker: rssMb(worker.child) };
     progress(`idle RSS: api ${idle.api.toFixed(0)} MB, worker ${idle.worker.toFixed(0)} MB`);
     details.idleRssMb = idle;
     addLimit("idle RSS api", idle.api, "MB", 80);
     addLimit("idle RSS worker", idle.worker, "MB", 80);
 
     // A user, a model to predict with, and a task to read.
-    const email = `bench-${id}@example.com`;
-    const password = "bench-password-123";
-    await http("POST", "/auth/register", { email, password });
-    const { token } = await http<{ token: string }>("POST", "/auth/login", { email, password });
-    const trained = await http<{ id: string }>("POST", "/tasks", { type: "train", payload: { model: "bench", algorithm: "logistic", label: "y", rows: trainingRows(200) } }, token);
-    await waitFinal(token, trained.id);
-    const readable = await http<{ id: string }>("POST", "/tasks", { type: "predict", payload: predictPayload(1) }, token);
-    await waitFinal(token, readable.id);
+    const { token } = await registerAndLogin(http, { email: `bench-${id}@example.com`, password: "bench-password-123" });
+    await runTask(token, { type: "train", payload: { model: "bench", algorithm: "logistic", label: "y", rows: trainingRows(200) } });
+    const readableId = await runTask(token, { type: "predict", payload: predictPayload(1) });
     const auth = { authorization: `Bearer ${token}` };
 
     let readRps = Number.NaN;
     let healthRps = Number.NaN;
     if (!SKIP.has("http")) {
       progress("stopping the worker: POST /tasks only grows the queue");
-      await worker.stop();
+      await worker.destroy();
       const results = await throughput(
         [
           { name: "raw Bun.serve", options: { url: `${rawUrl}/` } },
           { name: "GET /health", options: { url: `${apiUrl}/health` } },
-          { name: "GET /tasks/:id", options: { url: `${apiUrl}/tasks/${readable.id}`, headers: auth } },
+          { name: "GET /tasks/:id", options: { url: `${apiUrl}/tasks/${readableId}`, headers: auth } },
           {
             name: "POST /tasks",
             options: { url: `${apiUrl}/tasks`, script: "post-task.lua", env: { BENCH_TOKEN: token, BENCH_BODY: JSON.stringify({ type: "predict", payload: predictPayload(2) }) } },
@@ -262,14 +258,14 @@ async function main() {
 
     if (!SKIP.has("latency")) {
       if (!Number.isFinite(readRps)) {
-        const quick = await wrk({ ...WRK, url: `${apiUrl}/tasks/${readable.id}`, headers: auth, seconds: SECONDS });
+        const quick = await wrk({ ...WRK, url: `${apiUrl}/tasks/${readableId}`, headers: auth, seconds: SECONDS });
         readRps = quick.rps;
         healthRps = (await wrk({ ...WRK, url: `${apiUrl}/health`, seconds: SECONDS })).rps;
       }
       const latency: Record<string, unknown> = {};
       for (const [name, url, max, headers] of [
         ["GET /health", `${apiUrl}/health`, healthRps, []],
-        ["GET /tasks/:id", `${apiUrl}/tasks/${readable.id}`, readRps, [`authorization: Bearer ${token}`]],
+        ["GET /tasks/:id", `${apiUrl}/tasks/${readableId}`, readRps, [`authorization: Bearer ${token}`]],
       ] as const) {
         const rate = Math.round(max / 2);
         await fixedRate(url, rate, [...headers]); // warm-up
@@ -299,18 +295,14 @@ async function main() {
       await predictQueue.close();
       connection.disconnect(); // BullMQ leaves a connection it was given open
       await db.query(`DELETE FROM "Task" WHERE status = 'queued'`);
-      if (worker.proc.exitCode !== null) {
-        services.splice(services.indexOf(worker), 1);
-        worker = await startWorker();
-        services.push(worker);
-      }
+      if (!worker.child.alive) worker = await startWorker();
       const concurrency = await workerConcurrency(); // the predict queue's: the pipeline's tasks are predicts
       progress(`warm-up pipeline (200 tasks) and no-op baseline (concurrency ${concurrency})`);
       await pipelineOnce(token, db, 200);
       await bullmqNoop(200, concurrency);
       const pipeline: number[] = [];
       const noop: number[] = [];
-      const { peakMb } = await withPeakRss([worker, api], async () => {
+      const { peakMb } = await withPeakRss([worker.child, api.child], async () => {
         for (let round = 1; round <= ROUNDS; round++) {
           const seconds = await pipelineOnce(token, db!, PIPELINE_TASKS);
           pipeline.push(PIPELINE_TASKS / seconds);
@@ -327,7 +319,7 @@ async function main() {
 
     if (!SKIP.has("policy")) {
       progress("stopping api and worker for the offline infrastructure check");
-      await Promise.all(services.map((service) => service.stop()));
+      await stopAll();
       await policyCheck(); // warm the file cache
       const runs: { wallS: number; cpuS: number }[] = [];
       for (let round = 1; round <= ROUNDS; round++) {
@@ -342,7 +334,8 @@ async function main() {
   } finally {
     await db?.end();
     progress("cleaning up (processes, keys, database)");
-    await cleanup(services);
+    await raw?.stop();
+    await cleanup();
   }
 
   printTable();
@@ -356,9 +349,8 @@ async function main() {
 }
 
 async function workerConcurrency(): Promise<number> {
-  const { loadConfig } = await import("../services/shared/config.ts");
-  const config = loadConfig({ ...serviceEnv, ...pick(process.env, ["WORKER_CONCURRENCY", "WORKER_PREDICT_CONCURRENCY"]) });
-  return config.workerPredictConcurrency ?? config.workerConcurrency; // an older checkout (BENCH_SERVICES_ROOT) has one
+  const { parseConfig } = await import("../services/shared/config.ts");
+  return parseConfig({ ...serviceEnv, ...pick(process.env, ["WORKER_CONCURRENCY", "WORKER_PREDICT_CONCURRENCY"]) }).workerPredictConcurrency;
 }
 
 function pick(env: Record<string, string | undefined>, names: string[]): Record<string, string> {

@@ -1,12 +1,13 @@
-// `bun run chaos:local`: the fault scenarios of test/reliability at full size (thousands of tasks
-// each), on a private PostgreSQL and Redis started for the run (never the machine's shared ones).
+// `bun run chaos:local`: the fault scenarios of testing/fault-scenarios.ts at full size (thousands
+// of tasks each; test/reliability runs them small), on a private PostgreSQL and Redis started for
+// the run (never the machine's shared ones).
 // Prints one JSON line per scenario and a Markdown table for docs/reliability.md; exits 1 when a
 // scenario lost, duplicated or wrongly kept a task.
 //
 //   bun run chaos:local [--tasks 3000] [--rate 150] [--outage 5000] [--only redis-restart,...] [--out results.json] [--logs DIR]
 import { parseArgs } from "node:util";
-import { stopAll } from "../test/reliability/instances.ts";
-import { RESULT_HEADER, type Result, resultRow, runScenario, SCENARIOS, startCluster, violations } from "../test/reliability/scenarios.ts";
+import { RESULT_HEADER, type Result, resultRow, runScenario, SCENARIOS, startCluster, violations } from "../testing/fault-scenarios.ts";
+import { stopAll } from "../testing/processes.ts";
 
 const { values } = parseArgs({
   options: {

@@ -6,6 +6,8 @@ import type { Db } from "../shared/db.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Queues } from "../shared/queues.ts";
 import type { Redis } from "../shared/redis.ts";
+import { TaskStore } from "../shared/tasks/store.ts";
+import { TaskSubmitter } from "../shared/tasks/submit.ts";
 import { authRoutes, authenticated } from "./modules/auth/index.ts";
 import { AuthService } from "./modules/auth/service.ts";
 import { healthRoutes } from "./modules/health/index.ts";
@@ -39,6 +41,7 @@ export interface ApiDeps {
 export function createApp({ config, db, redis, queues, events, logger, limiter, traced }: ApiDeps) {
   const auth = authenticated({ secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds });
   const limits = rateLimit(limiter, config.trustProxy);
+  const store = new TaskStore(db);
   // Handlers are all `async`: Elysia routes a rejected promise from a plain function past onError.
   // normalize: false — an undeclared field is a 422 naming it, not silently dropped (typos surface).
   // development: false — never Bun's HTML error page with a stack trace, whatever NODE_ENV says.
@@ -56,7 +59,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter, 
     .use(healthRoutes(db, redis))
     .use(limits)
     .use(authRoutes(new AuthService(db), { secret: config.jwtSecret, ttlSeconds: config.jwtTtlSeconds }, limits))
-    .use(taskRoutes(new TaskService(db, queues, events), auth, limits))
+    .use(taskRoutes(new TaskService(db, store, queues, events), new TaskSubmitter(store, queues), auth, limits))
     .use(modelRoutes(new ModelService(db), auth))
     .use(scheduleRoutes(new ScheduleService(db, queues), auth));
 }

@@ -1,12 +1,14 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "./generated/prisma/client.ts";
+import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
 import { errorMessage } from "./logger.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/prisma/client.ts";
-export type { Task, Model, Schedule, User, TaskStatus } from "./generated/prisma/client.ts";
+/** A JSON object as Prisma writes it (a task's result, a scored input). */
+export type Json = Prisma.InputJsonObject;
+export type { Task, Model, Schedule, User } from "./generated/prisma/client.ts";
 
 export interface DbOptions {
   url: string;
@@ -68,4 +70,14 @@ export function createDb({ url, poolSize = 10, logger }: DbOptions): Db {
 /** True when `error` is Prisma's unique-constraint violation. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/**
+ * PostgreSQL's SQLSTATE for an error of a query, whichever way it was sent: Prisma keeps the
+ * driver's code under `meta.driverAdapterError` (P2003 from a model query, P2010 from a raw one).
+ */
+export function sqlState(error: unknown): string | undefined {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | undefined)?.meta;
+  const code = meta?.driverAdapterError?.cause?.originalCode;
+  return typeof code === "string" ? code : undefined;
 }

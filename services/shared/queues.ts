@@ -2,9 +2,7 @@
 // task can never be queued twice (BullMQ ignores an add whose job id already exists).
 import { type JobsOptions, Queue, type Telemetry } from "bullmq";
 import type { Redis } from "./redis.ts";
-
-export const TASK_TYPES = ["train", "predict", "batch-predict", "drift-check"] as const;
-export type TaskType = (typeof TASK_TYPES)[number];
+import type { TaskType } from "./tasks/contract.ts";
 
 export const FAMILY_QUEUES = ["train", "predict", "drift"] as const;
 export type FamilyQueue = (typeof FAMILY_QUEUES)[number];
@@ -58,7 +56,7 @@ export function taskJobOptions(task: { id: string; priority: number }): JobsOpti
 
 export interface QueuedTask {
   id: string;
-  type: string;
+  type: TaskType;
   priority: number;
 }
 
@@ -66,7 +64,7 @@ export interface QueuedTask {
 export async function enqueueTasks(queues: Queues, tasks: QueuedTask[]): Promise<void> {
   const byQueue = new Map<FamilyQueue, QueuedTask[]>();
   for (const task of tasks) {
-    const family = queueOf[task.type as TaskType];
+    const family = queueOf[task.type];
     byQueue.set(family, [...(byQueue.get(family) ?? []), task]);
   }
   await Promise.all(

@@ -2,6 +2,7 @@
 // API (on every change) and the worker's reconciler (after Redis lost its keys) apply it with this.
 import { getNextMillis, type Queue } from "bullmq";
 import type { Schedule } from "./db.ts";
+import { InputError } from "./errors.ts";
 import { errorMessage } from "./logger.ts";
 
 export const FIRE_JOB = "fire";
@@ -20,16 +21,14 @@ export async function applySchedule(queue: Queue, schedule: Schedule): Promise<v
   });
 }
 
-export class InvalidCronError extends Error {}
-
 /**
- * Throws InvalidCronError when BullMQ's own parser rejects `pattern`, so a client's mistake is told
- * apart from Redis failing (the parser's "Constraint error, got value 61…" names neither).
+ * Throws InputError when BullMQ's own parser rejects `pattern`, so a client's mistake is told apart
+ * from Redis failing (the parser's "Constraint error, got value 61…" names neither).
  */
 export function checkCron(pattern: string): void {
   try {
     getNextMillis(Date.now(), { pattern, tz: "UTC" });
   } catch (error) {
-    throw new InvalidCronError(`invalid cron pattern "${pattern}": ${errorMessage(error)}`);
+    throw new InputError(`invalid cron pattern "${pattern}": ${errorMessage(error)}`);
   }
 }

@@ -3,9 +3,10 @@
 // longer than the retries), this puts every unfinished task back on its queue, and every enabled
 // schedule back into BullMQ. Re-adding is safe: the job id is the task id.
 import type { Db } from "../shared/db.ts";
-import { enqueueTasks, queueOf, type Queues, type TaskType } from "../shared/queues.ts";
+import { enqueueTasks, queueOf, type Queues } from "../shared/queues.ts";
 import type { Redis } from "../shared/redis.ts";
 import { applySchedule } from "../shared/schedules.ts";
+import type { TaskStore } from "../shared/tasks/store.ts";
 
 const PAGE = 1_000;
 
@@ -18,22 +19,17 @@ export interface ReconcileResult {
  * Tasks younger than `graceMs` are left alone: the API may still be between its insert and its
  * enqueue (and withdraws the row if the enqueue fails).
  */
-export async function reconcileOrphanedTasks(db: Db, redis: Redis, queues: Queues, prefix: string, graceMs = 10_000): Promise<number> {
+export async function reconcileOrphanedTasks(store: TaskStore, redis: Redis, queues: Queues, prefix: string, graceMs = 10_000): Promise<number> {
   const before = new Date(Date.now() - graceMs);
   let cursor: string | undefined;
   let requeued = 0;
   for (;;) {
-    const page = await db.task.findMany({
-      where: { status: { in: ["queued", "running"] }, createdAt: { lt: before }, ...(cursor && { id: { gt: cursor } }) },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      select: { id: true, type: true, priority: true },
-    });
+    const page = await store.unfinished(before, cursor, PAGE);
     if (page.length === 0) return requeued;
     cursor = page.at(-1)!.id;
     const pipeline = redis.pipeline();
     for (const task of page) {
-      const queue = `${prefix}:${queueOf[task.type as TaskType]}`;
+      const queue = `${prefix}:${queueOf[task.type]}`;
       pipeline.exists(`${queue}:${task.id}`).zscore(`${queue}:failed`, task.id).zscore(`${queue}:completed`, task.id);
     }
     const replies = (await pipeline.exec()) ?? [];
@@ -43,7 +39,7 @@ export async function reconcileOrphanedTasks(db: Db, redis: Redis, queues: Queue
     // lost (PostgreSQL was down through every retry). Run it again; the conditional writes make a
     // second run of a task that did finish a no-op.
     const finished = page.filter((_, i) => reply(i, 0) === 1 && (reply(i, 1) !== null || reply(i, 2) !== null));
-    await Promise.all(finished.map((task) => queues.families[queueOf[task.type as TaskType]].remove(task.id)));
+    await Promise.all(finished.map((task) => queues.families[queueOf[task.type]].remove(task.id)));
     const orphaned = [...missing, ...finished];
     if (orphaned.length > 0) await enqueueTasks(queues, orphaned);
     requeued += orphaned.length;
@@ -61,6 +57,6 @@ export async function reconcileSchedules(db: Db, queues: Queues): Promise<number
   return restored;
 }
 
-export async function reconcile(db: Db, redis: Redis, queues: Queues, prefix: string, graceMs?: number): Promise<ReconcileResult> {
-  return { tasks: await reconcileOrphanedTasks(db, redis, queues, prefix, graceMs), schedules: await reconcileSchedules(db, queues) };
+export async function reconcile(db: Db, store: TaskStore, redis: Redis, queues: Queues, prefix: string, graceMs?: number): Promise<ReconcileResult> {
+  return { tasks: await reconcileOrphanedTasks(store, redis, queues, prefix, graceMs), schedules: await reconcileSchedules(db, queues) };
 }

@@ -7,8 +7,10 @@ import { createLogger, errorMessage, type Logger } from "../shared/logger.ts";
 import { collectProcessMetrics, registry } from "../shared/metrics.ts";
 import { createQueues, FAMILY_QUEUES, SCHEDULES_QUEUE } from "../shared/queues.ts";
 import { createFailFastRedis, createWorkerRedis } from "../shared/redis.ts";
+import { TaskStore } from "../shared/tasks/store.ts";
+import { TaskSubmitter } from "../shared/tasks/submit.ts";
 import { startTracing } from "../shared/tracing.ts";
-import { markFailed, taskRunner } from "./lifecycle.ts";
+import { taskRunner } from "./lifecycle.ts";
 import { reconcile } from "./reconciler.ts";
 import { scheduleFirer } from "./schedules.ts";
 
@@ -28,6 +30,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const queues = createQueues(redis, config.queuePrefix, tracing?.telemetry);
   const connection = createWorkerRedis(config.redisUrl);
   connection.on("error", () => {}); // the workers' own error events report it
+  const store = new TaskStore(db);
   collectProcessMetrics();
 
   const options = {
@@ -39,23 +42,23 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     stalledInterval: config.workerStalledIntervalMs,
     telemetry: tracing?.telemetry,
   };
-  const runTask = taskRunner(db, logger);
+  const runTask = taskRunner(store, db, logger);
   const workers = [
     ...FAMILY_QUEUES.map((name) => new Worker(name, runTask, name === "predict" ? { ...options, concurrency: config.workerPredictConcurrency } : options)),
-    new Worker(SCHEDULES_QUEUE, scheduleFirer(db, queues), { ...options, concurrency: 1 }),
+    new Worker(SCHEDULES_QUEUE, scheduleFirer(db, new TaskSubmitter(store, queues)), { ...options, concurrency: 1 }),
   ];
   for (const worker of workers) {
     worker.on("error", (error) => logger.warn("worker error", { queue: worker.name, error: error.message }));
     worker.on("failed", (job, error) => {
       // BullMQ fails a job that stalled too often without calling the processor: record it.
       if (job && worker.name !== SCHEDULES_QUEUE && /stalled/i.test(error.message)) {
-        markFailed(db, job.id!, error.message).catch((e) => logger.warn("could not record failure", { error: errorMessage(e) }));
+        store.fail(job.id!, error.message).catch((e) => logger.warn("could not record failure", { error: errorMessage(e) }));
       }
     });
   }
 
   const runReconcile = async () => {
-    const restored = await reconcile(db, redis, queues, config.queuePrefix, config.reconcileGraceMs);
+    const restored = await reconcile(db, store, redis, queues, config.queuePrefix, config.reconcileGraceMs);
     if (restored.tasks || restored.schedules) logger.info("reconciled", { ...restored });
     return restored;
   };

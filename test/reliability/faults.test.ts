@@ -1,8 +1,8 @@
 // The fault scenarios at a small size (200 tasks each), on a private PostgreSQL and Redis
 // with the real service processes. `bun run chaos:local` runs the same scenarios with thousands.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { stopAll } from "./instances.ts";
-import { type Cluster, runScenario, SCENARIOS, startCluster, violations } from "./scenarios.ts";
+import { type Cluster, runScenario, SCENARIOS, startCluster, violations } from "../../testing/fault-scenarios.ts";
+import { stopAll } from "../../testing/processes.ts";
 
 const TASKS = Number(process.env.FAULT_TEST_TASKS ?? 200);
 

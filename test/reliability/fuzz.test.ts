@@ -4,27 +4,12 @@
 // FUZZ_SEED and FUZZ_REQUESTS change the run; a failure prints the requests that caused it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
+import { type Chooser, chooser } from "../../testing/random.ts";
 import { startStack, type TestStack } from "../services/harness.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
 const BODY_LIMIT = 64 * 1024;
-
-/** mulberry32: small, seeded, good enough to pick cases. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof random>;
 
 let stack: TestStack;
 let alice: { token: string; taskId: string; scheduleId: string };
@@ -86,14 +71,14 @@ const KEYS = [
   "email", "password", "name", "cron", "every", "task", "enabled", "window", "__proto__", "constructor", "prototype", "", "💥",
 ];
 
-function scalar(rng: Rng): unknown {
+function scalar(rng: Chooser): unknown {
   return rng.pick<unknown>([
     null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 64, -0, rng.pick(STRINGS),
     crypto.randomUUID(), "predict", "train", "batch-predict", "drift-check", "logistic", "m", 10, 101, 1_000,
   ]);
 }
 
-function value(rng: Rng, depth = 0): unknown {
+function value(rng: Chooser, depth = 0): unknown {
   const roll = rng.int(depth > 3 ? 1 : 4);
   if (roll === 0) return scalar(rng);
   if (roll === 1) return Array.from({ length: rng.int(5) }, () => value(rng, depth + 1));
@@ -110,7 +95,7 @@ const templates: Record<string, () => unknown> = {
 };
 
 /** A valid body with one place changed: a field replaced, removed or added. */
-function mutate(rng: Rng, body: unknown): unknown {
+function mutate(rng: Chooser, body: unknown): unknown {
   if (body === null || typeof body !== "object") return value(rng);
   const copy: Record<string, unknown> = Array.isArray(body) ? { ...body } : { ...(body as Record<string, unknown>) };
   const keys = Object.keys(copy);
@@ -122,14 +107,14 @@ function mutate(rng: Rng, body: unknown): unknown {
   return Array.isArray(body) ? Object.values(copy) : copy;
 }
 
-function nested(rng: Rng): string {
+function nested(rng: Chooser): string {
   const depth = rng.pick([64, 1_000, 10_000, 30_000]);
   return rng.chance(0.5) ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
 }
 
 const BAD_JSON = ['{"type":"\\ud800","payload":{}}', '{"type":"predict","payload":{"model":"m\\u0000"}}', "{", '{"type":', "{'type':'predict'}", '{"type":"predict",}', "\ufeff{}", '{"a":NaN}', "/* */{}", "nul", '"', "{}}", "[1,]"];
 
-function body(rng: Rng): { text?: string; contentType?: string } {
+function body(rng: Chooser): { text?: string; contentType?: string } {
   const roll = rng.int(10);
   const json = (v: unknown) => ({ text: JSON.stringify(v), contentType: "application/json" });
   if (roll <= 3) return json(mutate(rng, templates[rng.pick(Object.keys(templates))]!()));
@@ -147,7 +132,7 @@ function body(rng: Rng): { text?: string; contentType?: string } {
   return {};
 }
 
-function pathParam(rng: Rng): string {
+function pathParam(rng: Chooser): string {
   return rng.pick([
     alice.taskId, alice.scheduleId, crypto.randomUUID(), "..%2f..%2fetc%2fpasswd", "%2e%2e", "..", "%00", "%ZZ", "%E0%A4%A",
     encodeURIComponent(rng.pick(STRINGS)), "x".repeat(3_000), "1", "-1", "1e400", "💥", "null",
@@ -157,7 +142,7 @@ function pathParam(rng: Rng): string {
 const QUERIES = ["", "?wait=0", "?wait=abc", "?wait=-1", "?wait=1e9", "?limit=0", "?limit=101", "?limit=abc", "?cursor=zz",
   "?cursor=../x", "?status=nope", "?type=💥", "?status=queued&status=nope", "?a[b]=1", "?__proto__[x]=1", `?x=${"y".repeat(4_000)}`];
 
-const ROUTES: { method: string; path: (rng: Rng) => string; body?: boolean }[] = [
+const ROUTES: { method: string; path: (rng: Chooser) => string; body?: boolean }[] = [
   { method: "POST", path: () => "/auth/register", body: true },
   { method: "POST", path: () => "/auth/login", body: true },
   { method: "POST", path: () => "/tasks", body: true },
@@ -182,7 +167,7 @@ const ROUTES: { method: string; path: (rng: Rng) => string; body?: boolean }[] =
   { method: "HEAD", path: () => "/tasks" },
 ];
 
-function authorization(rng: Rng): string | undefined {
+function authorization(rng: Chooser): string | undefined {
   const roll = rng.int(12);
   if (roll === 0) return undefined;
   if (roll <= 3) return `Bearer ${alice.token}`;
@@ -202,7 +187,7 @@ interface Sent {
   note?: string;
 }
 
-async function send(rng: Rng): Promise<Sent> {
+async function send(rng: Chooser): Promise<Sent> {
   const route = rng.pick(ROUTES);
   const path = route.path(rng);
   const headers: Record<string, string> = {};
@@ -239,7 +224,7 @@ function problems(sent: Sent): string[] {
 
 describe("fuzz", () => {
   test(`${REQUESTS} malformed requests (seed ${SEED}): 0 5xx, no stack trace, the one error shape`, async () => {
-    const rng = random(SEED);
+    const rng = chooser(SEED);
     const statuses: Record<number, number> = {};
     const failures: string[] = [];
     let next = 0;

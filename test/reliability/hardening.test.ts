@@ -5,8 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import { migrate } from "../../services/shared/migrate.ts";
-import { deleteKeys, dropDatabase, startStack, testEnv, type TestStack } from "../services/harness.ts";
-import { Child, freePort, REPO, ServiceProcess, stopAll } from "./instances.ts";
+import { httpClient } from "../../testing/http.ts";
+import { eventually } from "../../testing/polling.ts";
+import { freePort } from "../../testing/ports.ts";
+import { REPO, ServiceProcess, stopAll } from "../../testing/processes.ts";
+import { deleteKeys, dropDatabase } from "../../testing/stores.ts";
+import { startStack, testEnv, type TestStack } from "../services/harness.ts";
 
 const predict = () => ({ type: "predict", payload: { model: "m", input: { x: 1 } } });
 
@@ -141,9 +145,8 @@ describe("production refuses to start without real secrets", () => {
       const env = Object.fromEntries(
         Object.entries({ ...production, ...change }).filter((entry): entry is [string, string] => entry[1] !== undefined),
       );
-      const child = new Child(kind, ["bun", `services/${kind}/main.ts`], { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env }, REPO);
-      const code = await child.proc.exited;
-      expect(code).toBe(78);
+      const { child } = new ServiceProcess(kind, env);
+      expect(await child.exited()).toBe(78);
       expect(child.output).toContain(variable);
       expect(child.output).not.toContain("db-password-not-to-print");
       expect(child.output).not.toContain(SECRET);
@@ -164,7 +167,7 @@ describe("SIGTERM, and what the logs never contain", () => {
 
   beforeAll(async () => {
     await migrate(env.DATABASE_URL!);
-    api = await ServiceProcess.start("api", { ...env, PORT: String(await freePort()) });
+    api = await ServiceProcess.start("api", { ...env, PORT: String(freePort()) });
   }, 30_000);
   afterAll(async () => {
     await stopAll();
@@ -174,41 +177,32 @@ describe("SIGTERM, and what the logs never contain", () => {
     await dropDatabase(env.DATABASE_URL!);
   }, 30_000);
 
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(api.url + path, {
-      method,
-      headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  };
-
   test("the API finishes the request in flight, then exits 0", async () => {
+    const http = httpClient(api.url);
     const email = "sigterm@example.com";
-    expect((await call("POST", "/auth/register", { email, password: SECRETS.password })).status).toBe(201);
-    expect((await call("POST", "/auth/login", { email, password: `${SECRETS.password}-wrong` })).status).toBe(401);
-    const { token } = (await call("POST", "/auth/login", { email, password: SECRETS.password })).body;
-    const { id } = (await call("POST", "/tasks", predict(), token)).body; // no worker yet: stays queued
+    expect((await http("POST", "/auth/register", { body: { email, password: SECRETS.password } })).status).toBe(201);
+    expect((await http("POST", "/auth/login", { body: { email, password: `${SECRETS.password}-wrong` } })).status).toBe(401);
+    const { token } = (await http("POST", "/auth/login", { body: { email, password: SECRETS.password } })).body;
+    const { id } = (await http("POST", "/tasks", { body: predict(), token })).body; // no worker yet: stays queued
 
-    const waiting = call("GET", `/tasks/${id}?wait=2`, undefined, token); // in flight for 2 s
+    const waiting = http("GET", `/tasks/${id}?wait=2`, { token }); // in flight for 2 s
     await Bun.sleep(300);
     const since = performance.now();
     api.child.proc.kill("SIGTERM");
     const reply = await waiting;
     expect(reply).toMatchObject({ status: 200, body: { id, status: "queued" } });
-    expect(await api.child.proc.exited).toBe(0);
+    expect(await api.child.exited()).toBe(0);
     expect(performance.now() - since).toBeLessThan(10_000);
     expect(api.logs).toContain('"shutting down"');
   }, 30_000);
 
   test("the worker runs what is queued, then exits 0 on SIGTERM", async () => {
-    worker = await ServiceProcess.start("worker", { ...env, WORKER_PORT: String(await freePort()) });
+    const started = await ServiceProcess.start("worker", { ...env, WORKER_PORT: String(freePort()) });
+    worker = started;
     // The queued predict task names a model that does not exist: it fails at once, and says so.
-    const deadline = Date.now() + 15_000;
-    while (!worker.logs.includes('"task failed"') && Date.now() < deadline) await Bun.sleep(100);
-    expect(worker.logs).toContain('"task failed"');
-    worker.child.proc.kill("SIGTERM");
-    expect(await worker.child.proc.exited).toBe(0);
+    expect(await eventually(async () => started.logs, (logs) => logs.includes('"task failed"'))).toContain('"task failed"');
+    started.child.proc.kill("SIGTERM");
+    expect(await started.child.exited()).toBe(0);
   }, 30_000);
 
   test("no secret in either service's logs, at debug level", () => {

@@ -3,23 +3,16 @@
 import { Redis } from "ioredis";
 import pg from "pg";
 import { startApi, type ApiServer } from "../../services/api/server.ts";
-import { type Config, loadConfig } from "../../services/shared/config.ts";
+import { type Config, parseConfig } from "../../services/shared/config.ts";
 import { createDb, type Db } from "../../services/shared/db.ts";
 import { createLogger } from "../../services/shared/logger.ts";
 import { migrate } from "../../services/shared/migrate.ts";
 import { startWorker, type WorkerProcess } from "../../services/worker/worker.ts";
-import { deleteKeys, dropDatabase } from "../../scripts/lib/scratch.ts";
-
-export { deleteKeys, dropDatabase };
+import { type HttpClient, httpClient, registerAndLogin } from "../../testing/http.ts";
+import { deleteKeys, dropDatabase } from "../../testing/stores.ts";
 
 const POSTGRES = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432";
 const REDIS = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-export interface Reply<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
 
 export interface TestStack {
   config: Config;
@@ -30,7 +23,8 @@ export interface TestStack {
   /** Direct access for assertions and for simulating faults. */
   db: Db;
   redis: Redis;
-  http<T = any>(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Reply<T>>;
+  /** A client of the stack's API. */
+  http: HttpClient;
   /** Registers a fresh user and returns its bearer token. */
   user(): Promise<{ token: string; email: string }>;
   startWorker(): Promise<WorkerProcess>;
@@ -54,16 +48,50 @@ export function testEnv(name: string, env: Record<string, string> = {}): Record<
   };
 }
 
-export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
-  const env = testEnv(unique(), options.env);
-  const config = loadConfig(env);
+/** A migrated database and a Redis key prefix of their own, for tests that need no service. */
+export interface TestStores {
+  config: Config;
+  env: Record<string, string>;
+  db: Db;
+  redis: Redis;
+  /** A user row (no password), for tests that write its tasks without the API; returns its id. */
+  owner(): Promise<string>;
+  /** Removes the database and every key under the prefix. */
+  stop(): Promise<void>;
+}
+
+export async function startStores(env: Record<string, string> = {}): Promise<TestStores> {
+  const testedEnv = testEnv(unique(), env);
+  const config = parseConfig(testedEnv);
   await migrate(config.databaseUrl);
   await relaxDurability(config.databaseUrl);
+  const db = createDb({ url: config.databaseUrl, logger: createLogger("test", "error") });
+  const redis = new Redis(REDIS);
+  return {
+    config,
+    env: testedEnv,
+    db,
+    redis,
+    async owner() {
+      const id = Bun.randomUUIDv7();
+      await db.user.create({ data: { id, email: `${id}@example.com`, passwordHash: "-" } });
+      return id;
+    },
+    async stop() {
+      await deleteKeys(redis, `${config.queuePrefix}:*`);
+      redis.disconnect();
+      await db.$disconnect();
+      await dropDatabase(config.databaseUrl);
+    },
+  };
+}
+
+export async function startStack(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const stores = await startStores(options.env);
+  const { config, env, db, redis } = stores;
   const logger = createLogger("test", "error");
   const api = await startApi(config, logger);
   const workers: WorkerProcess[] = [];
-  const db = createDb({ url: config.databaseUrl, logger });
-  const redis = new Redis(REDIS);
 
   const stack: TestStack = {
     config,
@@ -71,31 +99,8 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     api,
     db,
     redis,
-    async http(method, path, { body, token, headers = {} } = {}) {
-      const response = await fetch(api.url + path, {
-        method,
-        headers: {
-          ...(body !== undefined && { "content-type": "application/json" }),
-          ...(token && { authorization: `Bearer ${token}` }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {}
-      return { status: response.status, body: parsed as any, headers: response.headers };
-    },
-    async user() {
-      const email = `user-${unique()}@example.com`;
-      const password = "correct-horse-battery";
-      const registered = await stack.http("POST", "/auth/register", { body: { email, password } });
-      if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
-      const login = await stack.http("POST", "/auth/login", { body: { email, password } });
-      return { token: login.body.token, email };
-    },
+    http: httpClient(api.url),
+    user: () => registerAndLogin(stack.http),
     async startWorker() {
       const worker = await startWorker(config, logger);
       workers.push(worker);
@@ -104,10 +109,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     },
     async stop() {
       await Promise.allSettled([api.stop(), ...workers.map((worker) => worker.stop())]);
-      await deleteKeys(redis, `${config.queuePrefix}:*`);
-      redis.disconnect();
-      await db.$disconnect();
-      await dropDatabase(config.databaseUrl);
+      await stores.stop();
     },
   };
   if (options.worker) await stack.startWorker();
@@ -125,15 +127,4 @@ async function relaxDurability(url: string): Promise<void> {
   await admin.connect();
   await admin.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
   await admin.end();
-}
-
-/** Polls `read` until `done` holds or `timeoutMs` passes; returns the last value read. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await Bun.sleep(50);
-    value = await read();
-  }
-  return value;
 }

@@ -2,7 +2,11 @@
 // spans and BullMQ's job spans. Real processes (the OpenTelemetry SDK is process-global) and a small
 // OTLP receiver standing in for the collector.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eventually, startStack, type TestStack } from "./harness.ts";
+import { httpClient } from "../../testing/http.ts";
+import { eventually } from "../../testing/polling.ts";
+import { freePort } from "../../testing/ports.ts";
+import { ServiceProcess, stopAll } from "../../testing/processes.ts";
+import { startStack, type TestStack } from "./harness.ts";
 
 let stack: TestStack;
 const received: string[] = [];
@@ -13,39 +17,28 @@ const collector = Bun.serve({
     return new Response(null, { status: 200 });
   },
 });
-const children: Bun.Subprocess[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
 });
 afterAll(async () => {
-  for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => child.exited));
+  await stopAll();
   collector.stop(true);
   await stack.stop();
 });
 
 test("API and worker export spans for a task's whole path", async () => {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const env = { PATH: process.env.PATH ?? "", ...stack.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`, PORT: String(port) };
-  for (const entry of ["services/api/main.ts", "services/worker/main.ts"]) {
-    children.push(Bun.spawn(["bun", entry], { env, stdout: "ignore", stderr: "inherit" }));
-  }
-  const api = `http://127.0.0.1:${port}`;
-  await eventually(() => fetch(`${api}/health`).then((r) => r.ok, () => false), Boolean);
+  const env = { ...stack.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`, PORT: String(freePort()), WORKER_PORT: String(freePort()) };
+  const [api] = await Promise.all([ServiceProcess.start("api", env), ServiceProcess.start("worker", env)]);
   const { token } = await stack.user();
-  const submitted = await fetch(`${api}/tasks`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ type: "train", payload: { model: "traced", algorithm: "linear", label: "y", rows: [{ x: 1, y: 2 }, { x: 2, y: 4 }, { x: 3, y: 6 }] } }),
-  });
+  const rows = [{ x: 1, y: 2 }, { x: 2, y: 4 }, { x: 3, y: 6 }];
+  const submitted = await httpClient(api.url)("POST", "/tasks", { token, body: { type: "train", payload: { model: "traced", algorithm: "linear", label: "y", rows } } });
   expect(submitted.status).toBe(202);
-  const { id } = (await submitted.json()) as { id: string };
+  const { id } = submitted.body as { id: string };
   await eventually(() => stack.db.task.findUniqueOrThrow({ where: { id } }), (task) => task.status === "succeeded");
 
   // Batches are flushed every few seconds and on shutdown: stop both services to flush them now.
-  for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => child.exited));
+  await stopAll();
   const spans = received.join("");
   expect(spans).toContain("mlts-api");
   expect(spans).toContain("mlts-worker");

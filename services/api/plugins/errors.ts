@@ -1,29 +1,49 @@
 // One error shape for every failure: {"error": {"code", "message", "details"?}}, the right status,
-// never a stack trace. Services throw HttpError; everything else is mapped here once.
+// never a stack trace. Services throw the domain errors of services/shared/errors.ts; this is the
+// one place they (and the framework's and the stores' own errors) become HTTP answers.
 import { Elysia } from "elysia";
+import { sqlState } from "../../shared/db.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  MalformedRequestError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UnavailableError,
+} from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+const RETRY_AFTER_OUTAGE_SECONDS = "5";
 
-export const badRequest = (message: string, details?: unknown) => new HttpError(400, "bad_request", message, {}, details);
-export const unauthorized = (message = "a valid bearer token is required") => new HttpError(401, "unauthorized", message);
-export const forbidden = (message: string) => new HttpError(403, "forbidden", message);
-export const notFound = (what: string) => new HttpError(404, "not_found", `${what} not found`);
-export const conflict = (message: string) => new HttpError(409, "conflict", message);
-export const unprocessable = (message: string, details?: unknown) =>
-  new HttpError(422, "validation_failed", message, {}, details);
-export const unavailable = (message: string) =>
-  new HttpError(503, "unavailable", message, { "retry-after": "5" });
+const body = (code: string, message: string, details?: unknown) => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+/** Each domain error's status and stable code. */
+const DOMAIN_ERRORS: [new (...args: never[]) => Error, number, string][] = [
+  [MalformedRequestError, 400, "bad_request"],
+  [UnauthenticatedError, 401, "unauthorized"],
+  [ForbiddenError, 403, "forbidden"],
+  [NotFoundError, 404, "not_found"],
+  [ConflictError, 409, "conflict"],
+  [InputError, 422, "validation_failed"],
+  [RateLimitedError, 429, "rate_limited"],
+  [UnavailableError, 503, "unavailable"],
+];
+
+/** The answer to a domain error; undefined for any other error. */
+function domainAnswer(error: unknown) {
+  if (!(error instanceof Error)) return undefined;
+  const found = DOMAIN_ERRORS.find(([type]) => error instanceof type);
+  if (!found) return undefined;
+  const headers: Record<string, string> = {};
+  if (error instanceof RateLimitedError) headers["retry-after"] = String(error.retryAfterSeconds);
+  if (error instanceof UnavailableError) headers["retry-after"] = RETRY_AFTER_OUTAGE_SECONDS;
+  const details = error instanceof InputError ? error.issues : undefined;
+  return { status: found[1], headers, body: body(found[2], error.message, details) };
+}
 
 /** Errors of the stores that mean "try again later" rather than "bug". */
 function isDependencyOutage(error: unknown): boolean {
@@ -39,16 +59,7 @@ function isDependencyOutage(error: unknown): boolean {
   );
 }
 
-const body = (code: string, message: string, details?: unknown) => ({
-  error: details === undefined ? { code, message } : { code, message, details },
-});
-
-interface ValidationIssue {
-  path: string;
-  message: string;
-}
-
-function validationIssues(error: { all?: unknown }): ValidationIssue[] {
+function validationIssues(error: { all?: unknown }) {
   const all = Array.isArray(error.all) ? (error.all as { path?: string; message?: string; summary?: string }[]) : [];
   return all.slice(0, 10).map((issue) => ({ path: issue.path || "/", message: issue.summary ?? issue.message ?? "invalid" }));
 }
@@ -56,13 +67,12 @@ function validationIssues(error: { all?: unknown }): ValidationIssue[] {
 export const errors = (logger: Logger) =>
   new Elysia({ name: "errors" }).onError({ as: "global" }, ({ code, error, set, request }) => {
     set.headers["content-type"] = "application/json";
-    // A parser's own HttpError arrives wrapped in Elysia's ParseError.
-    const cause = code === "PARSE" ? (error as Error).cause : undefined;
-    const own = error instanceof HttpError ? error : cause instanceof HttpError ? cause : undefined;
-    if (own) {
-      set.status = own.status;
-      Object.assign(set.headers, own.headers);
-      return body(own.code, own.message, own.details);
+    // A parser's own error (e.g. a body nested too deep) arrives wrapped in Elysia's ParseError.
+    const ours = domainAnswer(error) ?? (code === "PARSE" ? domainAnswer((error as Error).cause) : undefined);
+    if (ours) {
+      set.status = ours.status;
+      Object.assign(set.headers, ours.headers);
+      return ours.body;
     }
     switch (code) {
       case "VALIDATION": {
@@ -83,20 +93,21 @@ export const errors = (logger: Logger) =>
         set.status = 400;
         return body("bad_request", "invalid cookie");
     }
-    if (error instanceof Error && /Code: `22\w{3}`/.test(error.message)) {
+    const state = sqlState(error);
+    if (state?.startsWith("22")) {
       // SQLSTATE class 22, data exception: PostgreSQL refused a value the client sent (e.g. a NUL
       // character in a text column or JSON string), so the request is at fault, not the server.
       set.status = 400;
       return body("bad_request", "the request contains a value that cannot be stored (e.g. a NUL character)");
     }
-    if ((error as { code?: unknown }).code === "P2003") {
+    if (state === "23503") {
       // The API's only foreign keys are owner ids: a valid token whose account was deleted.
       set.status = 401;
       return body("unauthorized", "the account of this token no longer exists");
     }
     if (isDependencyOutage(error)) {
       set.status = 503;
-      set.headers["retry-after"] = "5";
+      set.headers["retry-after"] = RETRY_AFTER_OUTAGE_SECONDS;
       logger.warn("dependency unavailable", { path: new URL(request.url).pathname, error: String(error) });
       return body("unavailable", "a backing service is unavailable; retry shortly");
     }

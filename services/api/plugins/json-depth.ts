@@ -2,7 +2,7 @@
 // parsed: a 60 KB body of 30,000 nested arrays made validation-error reporting quadratic (seconds
 // of blocked event loop, then "RangeError: Out of memory" → 500).
 import { Elysia } from "elysia";
-import { badRequest } from "./errors.ts";
+import { MalformedRequestError } from "../../shared/errors.ts";
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -27,7 +27,7 @@ export const jsonDepthLimit = (max = MAX_JSON_DEPTH) =>
   new Elysia({ name: "json-depth" }).onParse({ as: "global" }, async ({ request, contentType }) => {
     if (contentType !== "application/json") return; // other types: Elysia's own parsers
     const text = await request.text();
-    if (nestedDeeperThan(text, max)) throw badRequest(`the request body is nested deeper than ${max} levels`);
+    if (nestedDeeperThan(text, max)) throw new MalformedRequestError(`the request body is nested deeper than ${max} levels`);
     if (text === "") return null; // as Elysia's JSON parser: an empty body is no body
     return JSON.parse(text);
   });

@@ -1,10 +1,9 @@
-// Fixed-window request limits per client IP (seed 001's table). In memory, per API replica: the
-// Istio gateway's local rate limit enforces the same numbers per gateway pod in front of it.
+// Fixed-window request limits per client IP (RATE_LIMIT_* in services/shared/config.ts). In memory,
+// per API replica: the Istio gateway's local rate limit enforces the same numbers per gateway pod
+// in front of it.
 import { Elysia } from "elysia";
-import type { Config, RateLimit } from "../../shared/config.ts";
-import { HttpError } from "./errors.ts";
-
-export type LimitName = keyof Omit<Config["rateLimits"], "enabled">;
+import type { Config, RateLimit, RateLimitName } from "../../shared/config.ts";
+import { RateLimitedError } from "../../shared/errors.ts";
 
 interface Window {
   count: number;
@@ -25,7 +24,7 @@ export class RateLimiter {
   }
 
   /** Counts one request; throws 429 with Retry-After once `name`'s limit is used up for `client`. */
-  hit(name: LimitName, client: string): void {
+  hit(name: RateLimitName, client: string): void {
     if (!this.limits.enabled) return;
     const limit: RateLimit = this.limits[name];
     const now = Date.now();
@@ -38,9 +37,7 @@ export class RateLimiter {
     window.count += 1;
     if (window.count > limit.max) {
       const retryAfter = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
-      throw new HttpError(429, "rate_limited", `too many requests (${name}: ${limit.max} per ${limit.windowMs / 1000}s)`, {
-        "retry-after": String(retryAfter),
-      });
+      throw new RateLimitedError(`too many requests (${name}: ${limit.max} per ${limit.windowMs / 1000}s)`, retryAfter);
     }
   }
 
@@ -58,7 +55,7 @@ export const rateLimit = (limiter: RateLimiter, trustProxy: boolean) =>
     .derive({ as: "global" }, ({ request, server }) => {
       const forwarded = trustProxy ? request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
       const clientIp = forwarded || server?.requestIP(request)?.address || "unknown";
-      return { clientIp, limit: (name: LimitName) => limiter.hit(name, clientIp) };
+      return { clientIp, limit: (name: RateLimitName) => limiter.hit(name, clientIp) };
     })
     .onBeforeHandle({ as: "global" }, ({ limit, path }) => {
       if (!path.startsWith("/health") && path !== "/metrics") limit("perIp");

@@ -1,4 +1,5 @@
-import { MlInputError, readNumber, type Row } from "./dataset.ts";
+import { InputError } from "../errors.ts";
+import { readNumber, type Row } from "./dataset.ts";
 
 /** A feature's training distribution, kept with the model to compare later inputs against. */
 export interface FeatureStats {
@@ -18,7 +19,7 @@ const BINS = 10;
 const EMPTY_BIN = 1e-4;
 
 export function featureStatistics(rows: Row[], features: string[]): Record<string, FeatureStats> {
-  if (rows.length === 0) throw new MlInputError("need at least 1 row for feature statistics");
+  if (rows.length === 0) throw new InputError("need at least 1 row for feature statistics");
   const stats: Record<string, FeatureStats> = {};
   for (const name of features) {
     const values = rows.map((row, i) => readNumber(row, name, `rows[${i}]`)).sort((a, b) => a - b);
@@ -65,7 +66,7 @@ export function driftReport(
   stats: Record<string, FeatureStats>,
   inputs: Row[],
 ): { psi: Record<string, number>; score: number } {
-  if (inputs.length === 0) throw new MlInputError("need at least 1 input to measure drift");
+  if (inputs.length === 0) throw new InputError("need at least 1 input to measure drift");
   const psi: Record<string, number> = {};
   // Max rather than mean: one drifted feature can break the model, and averaging would
   // dilute it by the number of stable ones.
@@ -80,10 +81,10 @@ export function driftReport(
 
 /** Fraction of values per bin, by the same rule for training and live data. */
 function histogram(edges: number[], values: number[]): number[] {
-  if (values.length === 0) throw new MlInputError("need at least 1 value to bin");
+  if (values.length === 0) throw new InputError("need at least 1 value to bin");
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const v of values) {
-    if (!Number.isFinite(v)) throw new MlInputError(`cannot bin non-finite value ${v}`);
+    if (!Number.isFinite(v)) throw new InputError(`cannot bin non-finite value ${v}`);
     let bin = 0;
     while (bin < edges.length && v > edges[bin]!) bin++;
     counts[bin]!++;

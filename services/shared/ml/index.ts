@@ -1,4 +1,4 @@
-export { featureNames, MlInputError, toMatrix, type Row } from "./dataset.ts";
+export { featureNames, toMatrix, type Row } from "./dataset.ts";
 export {
   fit,
   predict,

@@ -1,4 +1,5 @@
-import { featureNames, MlInputError, readNumber, toMatrix, type Row } from "./dataset.ts";
+import { InputError } from "../errors.ts";
+import { featureNames, readNumber, toMatrix, type Row } from "./dataset.ts";
 
 export type Algorithm = "logistic" | "linear";
 
@@ -35,10 +36,10 @@ export function fit<A extends Algorithm>(
   // Defaults converge on standardised data in well under a second for 10k × 10.
   const { epochs = 300, learningRate = 0.5, l2 = 1e-4 } = opts;
   if (algorithm !== "logistic" && algorithm !== "linear") {
-    throw new MlInputError(`unknown algorithm ${JSON.stringify(algorithm)}`);
+    throw new InputError(`unknown algorithm ${JSON.stringify(algorithm)}`);
   }
   if (!(Number.isInteger(epochs) && epochs >= 1 && learningRate > 0 && l2 >= 0)) {
-    throw new MlInputError("need integer epochs >= 1, learningRate > 0 and l2 >= 0");
+    throw new InputError("need integer epochs >= 1, learningRate > 0 and l2 >= 0");
   }
   const features = featureNames(rows, label);
   const x = toMatrix(rows, features);
@@ -65,8 +66,8 @@ export function predict(model: FittedModel, input: Row): Prediction {
 
 function checkBinary(y: number[], label: string): void {
   const bad = y.findIndex((v) => v !== 0 && v !== 1);
-  if (bad >= 0) throw new MlInputError(`rows[${bad}]: logistic label "${label}" must be 0 or 1, got ${y[bad]}`);
-  if (!y.includes(0) || !y.includes(1)) throw new MlInputError(`logistic label "${label}" needs both 0 and 1 rows`);
+  if (bad >= 0) throw new InputError(`rows[${bad}]: logistic label "${label}" must be 0 or 1, got ${y[bad]}`);
+  if (!y.includes(0) || !y.includes(1)) throw new InputError(`logistic label "${label}" needs both 0 and 1 rows`);
 }
 
 /** Centres and scales each column in place, so one learning rate and one l2 suit every feature. */
@@ -141,7 +142,7 @@ function choleskySolve(a: number[][], b: number[]): number[] {
       if (i !== j) l[i]![j] = s / l[j]![j]!;
       // Standardised columns put the diagonal near 1, so a pivot this small means a column repeats others.
       else if (s > 1e-10) l[i]![i] = Math.sqrt(s);
-      else throw new MlInputError("features are collinear or constant; fit with l2 > 0");
+      else throw new InputError("features are collinear or constant; fit with l2 > 0");
     }
   }
   const z = new Array<number>(d);

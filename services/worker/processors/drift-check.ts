@@ -1,7 +1,7 @@
-import type { DriftCheckPayload } from "../../api/modules/tasks/model.ts";
 import { driftScore } from "../../shared/metrics.ts";
 import { driftReport, type FeatureStats, type Row } from "../../shared/ml/index.ts";
-import { TaskInputError } from "../errors.ts";
+import type { DriftCheckPayload } from "../../shared/tasks/contract.ts";
+import { InputError } from "../../shared/errors.ts";
 import { loadModel } from "./models.ts";
 import type { Processor } from "./types.ts";
 
@@ -15,7 +15,7 @@ export const driftCheck: Processor = async (payload, { db }) => {
     take: window,
     select: { input: true },
   });
-  if (recent.length === 0) throw new TaskInputError(`model "${name}" version ${model.version} has no predictions to compare yet`);
+  if (recent.length === 0) throw new InputError(`model "${name}" version ${model.version} has no predictions to compare yet`);
   const report = driftReport(model.featureStats as unknown as Record<string, FeatureStats>, recent.map((p) => p.input as Row));
   return {
     result: { model: name, version: model.version, compared: recent.length, psi: report.psi, driftScore: report.score },

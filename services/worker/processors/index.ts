@@ -1,4 +1,4 @@
-import type { TaskType } from "../../shared/queues.ts";
+import type { TaskType } from "../../shared/tasks/contract.ts";
 import { driftCheck } from "./drift-check.ts";
 import { batchPredict, predict } from "./predict.ts";
 import { train } from "./train.ts";

@@ -2,7 +2,7 @@
 // "which version is latest" is asked of PostgreSQL at most once a second per name.
 import type { Db, Model } from "../../shared/db.ts";
 import type { FittedModel } from "../../shared/ml/index.ts";
-import { TaskInputError } from "../errors.ts";
+import { InputError } from "../../shared/errors.ts";
 
 const cache = new Map<string, Model>();
 
@@ -38,7 +38,7 @@ async function resolveId(db: Db, name: string, version?: number): Promise<string
 
 export async function loadModel(db: Db, name: string, version?: number): Promise<Model> {
   const id = await resolveId(db, name, version);
-  if (!id) throw new TaskInputError(version === undefined ? `model "${name}" does not exist` : `model "${name}" has no version ${version}`);
+  if (!id) throw new InputError(version === undefined ? `model "${name}" does not exist` : `model "${name}" has no version ${version}`);
   const cached = cache.get(id);
   if (cached) return cached;
   const model = await db.model.findUniqueOrThrow({ where: { id } });

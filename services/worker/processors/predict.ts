@@ -1,7 +1,7 @@
-import type { BatchPredictPayload, PredictPayload } from "../../api/modules/tasks/model.ts";
 import { inferenceTime } from "../../shared/metrics.ts";
-import { MlInputError, predict as score, type Row } from "../../shared/ml/index.ts";
-import { TaskInputError } from "../errors.ts";
+import { InputError } from "../../shared/errors.ts";
+import { predict as score, type Row } from "../../shared/ml/index.ts";
+import type { BatchPredictPayload, PredictPayload } from "../../shared/tasks/contract.ts";
 import { fitted, loadModel } from "./models.ts";
 import type { Processor, ProcessorContext } from "./types.ts";
 
@@ -14,7 +14,7 @@ async function scoreAll(name: string, version: number | undefined, inputs: Row[]
     try {
       return score(parameters, input);
     } catch (error) {
-      if (error instanceof MlInputError) throw new TaskInputError(inputs.length > 1 ? `inputs[${i}]: ${error.message}` : error.message);
+      if (error instanceof InputError && inputs.length > 1) throw new InputError(`inputs[${i}]: ${error.message}`);
       throw error;
     }
   });

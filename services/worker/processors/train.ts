@@ -1,7 +1,8 @@
-import type { TrainPayload } from "../../api/modules/tasks/model.ts";
+import type { Json } from "../../shared/db.ts";
 import { featureNames, featureStatistics, fit } from "../../shared/ml/index.ts";
+import type { TrainPayload } from "../../shared/tasks/contract.ts";
 import { forgetModel } from "./models.ts";
-import type { Json, Processor } from "./types.ts";
+import type { Processor } from "./types.ts";
 
 /** Fits the model, then stores it as the next version of its name in the task's own transaction. */
 export const train: Processor = async (payload, { taskId }) => {

@@ -1,17 +1,16 @@
-import type { Db, Prisma } from "../../shared/db.ts";
-
-export type Json = Prisma.InputJsonObject;
+import type { Db, Json } from "../../shared/db.ts";
+import type { KeptPredictions, SaveInTransaction } from "../../shared/tasks/store.ts";
 
 /** What a processor hands back: the task's result, and the rows to write with its final status. */
 export interface Outcome {
   result: Json;
   /** Runs in the transaction that marks the task succeeded; its fields are merged into the result. */
-  save?: (tx: Prisma.TransactionClient) => Promise<Json | void>;
+  save?: SaveInTransaction;
   /**
    * Scored inputs to keep for drift checks, for outcomes without `save`: inserted by the same single
    * statement that marks the task succeeded (one round trip instead of a four-step transaction).
    */
-  predictions?: { modelId: string; rows: { input: Json; score: number }[] };
+  predictions?: KeptPredictions;
   /** Runs once the task's final write has committed (e.g. to drop a cached "latest version"). */
   committed?: () => void;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { RATE_LIMITED_PATHS } from "../../../infra/addons/rate-limit.ts";
 import { loadStackConfig, type SimulatedResource, simulateStack, stacks } from "../../../infra/testing/simulate.ts";
-import { loadConfig as loadServiceConfig } from "../../../services/shared/config.ts";
+import { parseConfig } from "../../../services/shared/config.ts";
 import { k8sObjects, validateK8sObject } from "../k8s-schema.ts";
 
 const ADDONS = [
@@ -66,7 +66,7 @@ describe.each(stacks.map((s) => [s]))("%s stack", (stack) => {
     const [configMap] = ofKind(resources, "ConfigMap").filter((c) => c.metadata.name === "mlts-config");
     // The API's environment: the ConfigMap, and the synced Secret's keys (values are irrelevant here).
     const secrets = { DATABASE_URL: "postgresql://mlts@db:5432/mlts", REDIS_URL: "rediss://:token@redis:6379", JWT_SECRET: "x".repeat(64) };
-    const api = loadServiceConfig({ ...configMap!.data, ...secrets }).rateLimits;
+    const api = parseConfig({ ...configMap!.data, ...secrets }).rateLimits;
     const bucket = (limit: { max: number; windowMs: number }) => ({ max_tokens: limit.max, tokens_per_fill: limit.max, fill_interval: `${limit.windowMs / 1000}s` });
     const descriptors = filter!.spec.configPatches[0].patch.value.typed_config.descriptors;
     expect(descriptors).toContainEqual({ entries: [{ key: "remote_address" }], token_bucket: bucket(api.perIp) });

@@ -1,9 +1,11 @@
 // Health, metrics, docs, limits and outages: the API as operators and the platform see it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startApi } from "../../../services/api/server.ts";
-import { loadConfig } from "../../../services/shared/config.ts";
+import { parseConfig } from "../../../services/shared/config.ts";
 import { createLogger } from "../../../services/shared/logger.ts";
-import { deleteKeys, eventually, startStack, testEnv, type TestStack } from "../harness.ts";
+import { eventually } from "../../../testing/polling.ts";
+import { deleteKeys } from "../../../testing/stores.ts";
+import { startStack, testEnv, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -122,7 +124,7 @@ describe("outages", () => {
   }, 20_000); // the enqueue waits out its timeout, then stopping waits out BullMQ's close
 
   test("PostgreSQL unreachable: ready → 503, a request that needs it → 503, never a stack trace", async () => {
-    const config = loadConfig(testEnv(`pgdown-${Date.now()}`, { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" }));
+    const config = parseConfig(testEnv(`pgdown-${Date.now()}`, { DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none" }));
     const api = await startApi(config, createLogger("test", "error"));
     try {
       const ready = await eventually(

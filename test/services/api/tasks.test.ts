@@ -4,6 +4,7 @@ import { Queue } from "bullmq";
 import { TaskEvents } from "../../../services/api/modules/tasks/events.ts";
 import { TaskService } from "../../../services/api/modules/tasks/service.ts";
 import { createQueues } from "../../../services/shared/queues.ts";
+import { TaskStore } from "../../../services/shared/tasks/store.ts";
 import { startStack, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
@@ -186,7 +187,7 @@ describe("GET /tasks/:id/events", () => {
     const queues = createQueues(stack.redis, stack.config.queuePrefix);
     const events = new TaskEvents(stack.config.redisUrl, stack.config.queuePrefix);
     const seen: (string | undefined)[] = [];
-    for await (const task of new TaskService(stack.db, queues, events).follow(ownerId, body.id, 2.5, 1)) seen.push(task?.status);
+    for await (const task of new TaskService(stack.db, new TaskStore(stack.db), queues, events).follow(ownerId, body.id, 2.5, 1)) seen.push(task?.status);
     await events.close();
     expect(seen[0]).toBe("queued");
     expect(seen.slice(1)).toContain(undefined);

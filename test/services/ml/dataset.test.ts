@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { featureNames, MlInputError, toMatrix, type Row } from "../../../services/shared/ml/index.ts";
+import { InputError } from "../../../services/shared/errors.ts";
+import { featureNames, toMatrix, type Row } from "../../../services/shared/ml/index.ts";
 
 describe("featureNames", () => {
   test("returns the sorted union of keys without the label", () => {
@@ -21,7 +22,7 @@ describe("featureNames", () => {
       [{ a: null as unknown as number, b: 2, y: 1 }, /"a" must be a finite number, got null/],
     ];
     for (const [bad, message] of cases) {
-      expect(() => featureNames([base, bad], "y")).toThrow(MlInputError);
+      expect(() => featureNames([base, bad], "y")).toThrow(InputError);
       expect(() => featureNames([base, bad], "y")).toThrow(message);
     }
   });
@@ -41,6 +42,6 @@ describe("toMatrix", () => {
   });
 
   test("rejects a row without a requested feature", () => {
-    expect(() => toMatrix([{ a: 1 }], ["a", "b"])).toThrow(MlInputError);
+    expect(() => toMatrix([{ a: 1 }], ["a", "b"])).toThrow(InputError);
   });
 });

@@ -2,11 +2,11 @@ import { describe, expect, test } from "bun:test";
 import {
   driftReport,
   featureStatistics,
-  MlInputError,
   populationStabilityIndex,
   type Row,
 } from "../../../services/shared/ml/index.ts";
-import { mulberry32, normal } from "./random.ts";
+import { InputError } from "../../../services/shared/errors.ts";
+import { mulberry32, normal } from "../../../testing/random.ts";
 
 function normalRows(count: number, seed: number, shift = 0): Row[] {
   const draw = normal(mulberry32(seed));
@@ -62,8 +62,8 @@ describe("populationStabilityIndex", () => {
   });
 
   test("rejects no values and non-finite values", () => {
-    expect(() => populationStabilityIndex(stats, [])).toThrow(MlInputError);
-    expect(() => populationStabilityIndex(stats, [Number.NaN])).toThrow(MlInputError);
+    expect(() => populationStabilityIndex(stats, [])).toThrow(InputError);
+    expect(() => populationStabilityIndex(stats, [Number.NaN])).toThrow(InputError);
   });
 });
 
@@ -78,7 +78,7 @@ describe("driftReport", () => {
   });
 
   test("rejects empty inputs and names a missing feature", () => {
-    expect(() => driftReport(stats, [])).toThrow(MlInputError);
+    expect(() => driftReport(stats, [])).toThrow(InputError);
     expect(() => driftReport(stats, [{ a: 1 }])).toThrow(/inputs\[0\]: "b" is missing/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { fit, MlInputError, predict, type Algorithm, type Row } from "../../../services/shared/ml/index.ts";
-import { mulberry32, normal } from "./random.ts";
+import { InputError } from "../../../services/shared/errors.ts";
+import { fit, predict, type Algorithm, type Row } from "../../../services/shared/ml/index.ts";
+import { mulberry32, normal } from "../../../testing/random.ts";
 
 /** Separable by 2·x1 − x2/1000 + 0.5 = 0; x2 is on a 1000× larger scale to exercise standardisation. */
 function separable(count: number, seed: number): Row[] {
@@ -51,7 +52,7 @@ describe("logistic", () => {
 
   test("rejects labels other than 0 and 1, and a single class", () => {
     const rows = separable(10, 5);
-    expect(() => fit("logistic", [...rows, { x1: 0, x2: 0, x3: 0, y: 2 }], "y")).toThrow(MlInputError);
+    expect(() => fit("logistic", [...rows, { x1: 0, x2: 0, x3: 0, y: 2 }], "y")).toThrow(InputError);
     expect(() => fit("logistic", [...rows, { x1: 0, x2: 0, x3: 0, y: 0.5 }], "y")).toThrow(/rows\[10\].*0 or 1/);
     const oneClass = rows.map((row) => ({ ...row, y: 1 }));
     expect(() => fit("logistic", oneClass, "y")).toThrow(/both 0 and 1/);
@@ -92,7 +93,7 @@ describe("linear", () => {
 describe("fit and predict inputs", () => {
   test("predict names a missing or non-numeric feature", () => {
     const { model } = fit("linear", linearRows(50, 10), "y");
-    expect(() => predict(model, { x1: 1 })).toThrow(MlInputError);
+    expect(() => predict(model, { x1: 1 })).toThrow(InputError);
     expect(() => predict(model, { x1: 1 })).toThrow(/"x2" is missing/);
     expect(() => predict(model, { x1: 1, x2: "2" as unknown as number })).toThrow(/"x2" must be a finite number/);
   });
@@ -100,7 +101,7 @@ describe("fit and predict inputs", () => {
   test("rejects an unknown algorithm and bad options", () => {
     const rows = linearRows(10, 11);
     expect(() => fit("tree" as Algorithm, rows, "y")).toThrow(/unknown algorithm "tree"/);
-    expect(() => fit("linear", rows, "y", { l2: -1 })).toThrow(MlInputError);
-    expect(() => fit("logistic", separable(10, 12), "y", { epochs: 0 })).toThrow(MlInputError);
+    expect(() => fit("linear", rows, "y", { l2: -1 })).toThrow(InputError);
+    expect(() => fit("logistic", separable(10, 12), "y", { epochs: 0 })).toThrow(InputError);
   });
 });

@@ -1,25 +1,12 @@
 // Cancelling: a queued task leaves the queue for good; final tasks and other users' tasks are refused.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { Queues } from "../../../services/shared/queues.ts";
-import { startStack, type TestStack } from "../harness.ts";
-import { features, labelled, queuesOf, submit, waitFor } from "./helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { features, labelled, stackForFile, submit, waitFor } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
 // No worker at first: tasks stay queued until a test starts one.
-let stack: TestStack;
-let queues: Queues;
-let token: string;
-let stranger: string;
-beforeAll(async () => {
-  stack = await startStack();
-  queues = queuesOf(stack);
-  [{ token }, { token: stranger }] = await Promise.all([stack.user(), stack.user()]);
-});
-afterAll(async () => {
-  await queues.close();
-  await stack.stop();
-});
+const { stack, queues, token } = await stackForFile();
+const { token: stranger } = await stack.user();
 
 const trainPayload = (model: string) => ({
   model,

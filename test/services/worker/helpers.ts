@@ -1,10 +1,13 @@
-// What the worker tests share: submitting tasks through the real API and waiting for them, seeded
-// synthetic data, and direct views of the stack's queues for simulating Redis faults.
-import { expect } from "bun:test";
+// What the worker tests share: the file's stack with a user, submitting tasks through the real API
+// and waiting for them, seeded synthetic data, and direct views of the stack's queues for
+// simulating Redis faults.
+import { afterAll, expect } from "bun:test";
 import type { Task } from "../../../services/shared/db.ts";
 import { createQueues, type Queues } from "../../../services/shared/queues.ts";
-import { eventually, type TestStack } from "../harness.ts";
-import { mulberry32, normal } from "../ml/random.ts";
+import { eventually } from "../../../testing/polling.ts";
+import { mulberry32, normal } from "../../../testing/random.ts";
+import { scanKeys } from "../../../testing/stores.ts";
+import { startStack, type TestStack } from "../harness.ts";
 
 export type Row = Record<string, number>;
 
@@ -82,18 +85,25 @@ export async function backdate(stack: TestStack, ids: string[], ms = 60_000): Pr
   await stack.db.task.updateMany({ where: { id: { in: ids } }, data: { createdAt: new Date(Date.now() - ms) } });
 }
 
-/** The stack's BullMQ queues over the harness's Redis connection (close them when done). */
-export const queuesOf = (stack: TestStack): Queues => createQueues(stack.redis, stack.config.queuePrefix);
+/**
+ * The stack a test file runs against, with one registered user and the stack's BullMQ queues (to
+ * look at jobs and simulate Redis faults): started as the file loads, removed after its tests.
+ */
+export async function stackForFile(options: { worker?: boolean } = {}): Promise<{ stack: TestStack; queues: Queues; token: string }> {
+  const stack = await startStack(options);
+  const queues = createQueues(stack.redis, stack.config.queuePrefix);
+  afterAll(async () => {
+    await queues.close();
+    await stack.stop();
+  });
+  const { token } = await stack.user();
+  return { stack, queues, token };
+}
 
 /** Every Redis key the stack owns (its prefix), never anyone else's on the shared Redis. */
 export async function stackKeys(stack: TestStack): Promise<string[]> {
   const found: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await stack.redis.scan(cursor, "MATCH", `${stack.config.queuePrefix}:*`, "COUNT", 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  for await (const keys of scanKeys(stack.redis, `${stack.config.queuePrefix}:*`)) found.push(...keys);
   return found;
 }
 

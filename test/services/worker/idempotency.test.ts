@@ -1,17 +1,10 @@
 // The same Idempotency-Key sent many times at once is one task, run once.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { startStack, type TestStack } from "../harness.ts";
-import { features, labelled, settled, waitFor } from "./helpers.ts";
+import { expect, setDefaultTimeout, test } from "bun:test";
+import { features, labelled, settled, stackForFile, waitFor } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
-let stack: TestStack;
-let token: string;
-beforeAll(async () => {
-  stack = await startStack({ worker: true });
-  ({ token } = await stack.user());
-});
-afterAll(() => stack.stop());
+const { stack, token } = await stackForFile({ worker: true });
 
 test("20 concurrent submits with one key → one task row, one id in every reply, one execution", async () => {
   const key = `train-once-${crypto.randomUUID()}`;

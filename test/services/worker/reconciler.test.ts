@@ -1,25 +1,13 @@
 // An accepted task is never lost: when Redis loses jobs (or everything), the reconciler puts every
 // unfinished task and every enabled schedule back, from PostgreSQL.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { Queues } from "../../../services/shared/queues.ts";
-import { deleteKeys, startStack, type TestStack } from "../harness.ts";
-import { backdate, features, labelled, queuesOf, settled, stackKeys, submit, submitMany } from "./helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { deleteKeys } from "../../../testing/stores.ts";
+import { backdate, features, labelled, settled, stackForFile, stackKeys, submit, submitMany } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
 // No worker at first: the tests decide when one runs.
-let stack: TestStack;
-let queues: Queues;
-let token: string;
-beforeAll(async () => {
-  stack = await startStack();
-  queues = queuesOf(stack);
-  ({ token } = await stack.user());
-});
-afterAll(async () => {
-  await queues.close();
-  await stack.stop();
-});
+const { stack, queues, token } = await stackForFile();
 
 const trainTask = (model: string) => ({
   type: "train",

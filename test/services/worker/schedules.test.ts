@@ -1,24 +1,12 @@
 // Schedules fire as ordinary tasks through the worker; pausing or deleting one stops its firings.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { Queues } from "../../../services/shared/queues.ts";
-import { eventually, startStack, type TestStack } from "../harness.ts";
-import { queuesOf, settled, trainClassifier } from "./helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { eventually } from "../../../testing/polling.ts";
+import { settled, stackForFile, trainClassifier } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
-let stack: TestStack;
-let queues: Queues;
-let token: string;
-beforeAll(async () => {
-  stack = await startStack({ worker: true });
-  queues = queuesOf(stack);
-  ({ token } = await stack.user());
-  await trainClassifier(stack, token, "scored");
-});
-afterAll(async () => {
-  await queues.close();
-  await stack.stop();
-});
+const { stack, queues, token } = await stackForFile({ worker: true });
+await trainClassifier(stack, token, "scored");
 
 const template = { type: "predict", payload: { model: "scored", input: { x1: 0.5, x2: -0.5 } } };
 const create = (body: object) => stack.http("POST", "/schedules", { token, body });

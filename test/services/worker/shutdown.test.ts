@@ -1,43 +1,20 @@
 // SIGTERM to a real worker process mid-run: it stops taking jobs, finishes the active ones and exits 0;
 // the next worker runs the rest. Every accepted task succeeds exactly once — none lost, none twice.
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
-import type { Queues } from "../../../services/shared/queues.ts";
-import { eventually, startStack, type TestStack } from "../harness.ts";
-import { queuesOf, settled, submitMany, trainClassifier } from "./helpers.ts";
+import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { eventually } from "../../../testing/polling.ts";
+import { ServiceProcess, stopAll } from "../../../testing/processes.ts";
+import { settled, stackForFile, submitMany, trainClassifier } from "./helpers.ts";
 
 setDefaultTimeout(60_000);
 
-const ROOT = join(import.meta.dir, "../../..");
 const TASKS = 300;
 
-let stack: TestStack;
-let queues: Queues;
-let token: string;
-let child: Bun.Subprocess<"ignore", "ignore", "pipe"> | undefined;
-beforeAll(async () => {
-  stack = await startStack();
-  queues = queuesOf(stack);
-  ({ token } = await stack.user());
-  // The model to predict with, trained by an in-process worker that is gone before the test.
-  const trainer = await stack.startWorker();
-  await trainClassifier(stack, token, "served");
-  await trainer.stop();
-});
-afterAll(async () => {
-  if (child && child.exitCode === null) child.kill("SIGKILL"); // only when the test failed before it exited
-  await queues.close();
-  await stack.stop();
-});
-
-/** `bun services/worker/main.ts` against this stack, as Kubernetes would run it. */
-function spawnWorker() {
-  return Bun.spawn([process.execPath, "services/worker/main.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...stack.env, WORKER_CONCURRENCY: "4" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-}
+afterAll(() => stopAll()); // the worker process, when the test failed before it exited
+const { stack, queues, token } = await stackForFile();
+// The model to predict with, trained by an in-process worker that is gone before the test.
+const trainer = await stack.startWorker();
+await trainClassifier(stack, token, "served");
+await trainer.stop();
 
 const countByStatus = async (ids: string[]) => {
   const groups = await stack.db.task.groupBy({ by: ["status"], where: { id: { in: ids } }, _count: { _all: true } });
@@ -53,14 +30,15 @@ test(`SIGTERM mid-run loses no task and runs none twice (${TASKS} predict tasks)
   );
   expect(ids).toHaveLength(TASKS);
 
-  child = spawnWorker();
-  const started = await eventually(() => countByStatus(ids), (counts) => (counts.succeeded ?? 0) >= 20 || child!.exitCode !== null);
-  expect(child.exitCode).toBeNull();
+  // `bun services/worker/main.ts` against this stack, as Kubernetes would run it.
+  const { child } = new ServiceProcess("worker", { ...stack.env, WORKER_CONCURRENCY: "4" });
+  const started = await eventually(() => countByStatus(ids), (counts) => (counts.succeeded ?? 0) >= 20 || !child.alive);
+  expect(child.alive).toBe(true);
   expect(started.succeeded).toBeGreaterThanOrEqual(20);
 
-  child.kill("SIGTERM");
-  const code = await child.exited;
-  expect({ code, stderr: await new Response(child.stderr).text() }).toEqual({ code: 0, stderr: "" });
+  child.proc.kill("SIGTERM");
+  const code = await child.exited();
+  expect({ code, stderr: child.stderr }).toEqual({ code: 0, stderr: "" });
 
   // Stopped cleanly: nothing half-done in PostgreSQL or Redis, the rest still waiting in the queue.
   const afterStop = await countByStatus(ids);

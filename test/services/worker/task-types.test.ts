@@ -1,17 +1,10 @@
 // Every task type end to end: API → BullMQ → worker → PostgreSQL, results read back through the API.
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startStack, type TestStack } from "../harness.ts";
-import { classify, features, labelled, run, separable, submitMany, settled, succeed, train, type Row } from "./helpers.ts";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { classify, features, labelled, run, separable, stackForFile, submitMany, settled, succeed, train, type Row } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
-let stack: TestStack;
-let token: string;
-beforeAll(async () => {
-  stack = await startStack({ worker: true });
-  ({ token } = await stack.user());
-});
-afterAll(() => stack.stop());
+const { stack, token } = await stackForFile({ worker: true });
 
 const line1 = (row: Row) => 3 * row.x1! - 2 * row.x2! + 5;
 const line2 = (row: Row) => -row.x1! + 0.5 * row.x2! - 1;

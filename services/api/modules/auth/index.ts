@@ -1,7 +1,7 @@
 import { jwt } from "@elysiajs/jwt";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { Elysia, t } from "elysia";
-import { unauthorized } from "../../plugins/errors.ts";
+import { UnauthenticatedError } from "../../../shared/errors.ts";
 import type { RateLimitPlugin } from "../../plugins/rate-limit.ts";
 import { AuthModel } from "./model.ts";
 import type { AuthService } from "./service.ts";
@@ -60,7 +60,7 @@ export const authenticated = (options: AuthOptions) => {
     .use(tokenSigner(options))
     .derive({ as: "scoped" }, async ({ jwt, headers }) => {
       const header = headers.authorization;
-      if (!header?.startsWith("Bearer ")) throw unauthorized();
+      if (!header?.startsWith("Bearer ")) throw new UnauthenticatedError();
       const token = header.slice(7);
       const cached = verified.get(token);
       if (cached) return { user: cached };
@@ -68,7 +68,7 @@ export const authenticated = (options: AuthOptions) => {
       // Only tokens shaped like ours: a user id (UUID) and an expiry. Anything else signed with the
       // secret would otherwise reach the database as an owner id (a 500) or never expire.
       if (!claims || typeof claims.sub !== "string" || !userId.Check(claims.sub) || typeof claims.exp !== "number") {
-        throw unauthorized("the token is invalid or expired");
+        throw new UnauthenticatedError("the token is invalid or expired");
       }
       const user = { id: claims.sub, role: String(claims.role ?? "user") };
       verified.set(token, user, claims.exp);

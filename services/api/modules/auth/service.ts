@@ -1,6 +1,6 @@
 import type { Db } from "../../../shared/db.ts";
 import { isUniqueViolation } from "../../../shared/db.ts";
-import { conflict, unauthorized } from "../../plugins/errors.ts";
+import { ConflictError, UnauthenticatedError } from "../../../shared/errors.ts";
 
 // Verifying against this hash when the email is unknown keeps login time the same either way,
 // so response times do not reveal which emails have accounts.
@@ -18,7 +18,7 @@ export class AuthService {
       });
       return user;
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict("an account with this email already exists");
+      if (isUniqueViolation(error)) throw new ConflictError("an account with this email already exists");
       throw error;
     }
   }
@@ -27,7 +27,7 @@ export class AuthService {
   async verify(email: string, password: string): Promise<{ id: string; role: string }> {
     const user = await this.db.user.findUnique({ where: { email: email.toLowerCase() } });
     const valid = await Bun.password.verify(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
-    if (!user || !valid) throw unauthorized("wrong email or password");
+    if (!user || !valid) throw new UnauthenticatedError("wrong email or password");
     return { id: user.id, role: user.role };
   }
 }

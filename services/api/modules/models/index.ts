@@ -1,6 +1,6 @@
 import { Elysia } from "elysia";
 import type { authenticated } from "../auth/index.ts";
-import { ModelModel } from "./model.ts";
+import { ModelParams } from "./model.ts";
 import type { ModelService } from "./service.ts";
 
 export const modelRoutes = (service: ModelService, auth: ReturnType<typeof authenticated>) =>
@@ -8,11 +8,11 @@ export const modelRoutes = (service: ModelService, auth: ReturnType<typeof authe
     .use(auth)
     .get("", async () => service.list(), { detail: { summary: "List models" } })
     .get("/:name", async ({ params }) => service.versions(params.name), {
-      params: ModelModel.nameParam,
+      params: ModelParams.name,
       detail: { summary: "A model's versions and their metrics" },
     })
     .get("/:name/versions/:version", async ({ params }) => service.version(params.name, params.version), {
-      params: ModelModel.versionParams,
+      params: ModelParams.version,
       detail: { summary: "One version with its parameters and feature statistics" },
     })
     .delete(
@@ -21,5 +21,5 @@ export const modelRoutes = (service: ModelService, auth: ReturnType<typeof authe
         await service.remove(user.role, params.name, params.version);
         set.status = 204;
       },
-      { params: ModelModel.versionParams, detail: { summary: "Delete a version (admin)" } },
+      { params: ModelParams.version, detail: { summary: "Delete a version (admin)" } },
     );

@@ -1,6 +1,7 @@
 import { t } from "elysia";
 
-export const ModelModel = {
-  nameParam: t.Object({ name: t.String({ maxLength: 64 }) }),
-  versionParams: t.Object({ name: t.String({ maxLength: 64 }), version: t.Integer({ minimum: 1 }) }),
+/** The models routes' path parameters: a model's name, and one of its versions. */
+export const ModelParams = {
+  name: t.Object({ name: t.String({ maxLength: 64 }) }),
+  version: t.Object({ name: t.String({ maxLength: 64 }), version: t.Integer({ minimum: 1 }) }),
 };

@@ -1,5 +1,5 @@
 import type { Db } from "../../../shared/db.ts";
-import { forbidden, notFound } from "../../plugins/errors.ts";
+import { ForbiddenError, NotFoundError } from "../../../shared/errors.ts";
 
 /** A version as listed: what it is and how it did, without its (large) parameters and statistics. */
 const versionSummary = {
@@ -18,20 +18,20 @@ export class ModelService {
 
   async versions(name: string) {
     const versions = await this.db.model.findMany({ where: { name }, orderBy: { version: "desc" }, select: versionSummary });
-    if (versions.length === 0) throw notFound(`model "${name}"`);
+    if (versions.length === 0) throw new NotFoundError(`model "${name}"`);
     return { name, versions };
   }
 
   async version(name: string, version: number) {
     const model = await this.db.model.findUnique({ where: { name_version: { name, version } } });
-    if (!model) throw notFound(`model "${name}" version ${version}`);
+    if (!model) throw new NotFoundError(`model "${name}" version ${version}`);
     return model;
   }
 
   /** Withdraws a version (admins only): its predictions go with it. */
   async remove(role: string, name: string, version: number): Promise<void> {
-    if (role !== "admin") throw forbidden("only admins can delete model versions");
+    if (role !== "admin") throw new ForbiddenError("only admins can delete model versions");
     const { count } = await this.db.model.deleteMany({ where: { name, version } });
-    if (count === 0) throw notFound(`model "${name}" version ${version}`);
+    if (count === 0) throw new NotFoundError(`model "${name}" version ${version}`);
   }
 }

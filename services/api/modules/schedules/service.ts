@@ -1,9 +1,9 @@
 import type { Db, Prisma, Schedule } from "../../../shared/db.ts";
 import { isUniqueViolation } from "../../../shared/db.ts";
 import type { Queues } from "../../../shared/queues.ts";
-import { applySchedule, InvalidCronError } from "../../../shared/schedules.ts";
-import { conflict, notFound, unprocessable } from "../../plugins/errors.ts";
-import { checkPayload } from "../tasks/service.ts";
+import { ConflictError, InputError, NotFoundError } from "../../../shared/errors.ts";
+import { applySchedule } from "../../../shared/schedules.ts";
+import { checkPayload, PRIORITY } from "../../../shared/tasks/contract.ts";
 import type { ScheduleInput, ScheduleUpdate } from "./model.ts";
 
 /** The API's view: `every` in ms and the task template as it was submitted. */
@@ -24,7 +24,7 @@ function columns(input: ScheduleUpdate) {
     ...(input.cron !== undefined && { cron: input.cron, everyMs: null }),
     ...(input.every !== undefined && { everyMs: input.every, cron: null }),
     ...(input.enabled !== undefined && { enabled: input.enabled }),
-    ...(input.task && { taskType: input.task.type, payload: input.task.payload, priority: input.task.priority ?? 5 }),
+    ...(input.task && { taskType: input.task.type, payload: input.task.payload, priority: input.task.priority ?? PRIORITY.default }),
   };
 }
 
@@ -35,13 +35,13 @@ export class ScheduleService {
   ) {}
 
   async create(ownerId: string, input: ScheduleInput) {
-    if ((input.cron === undefined) === (input.every === undefined)) throw unprocessable("give exactly one of cron and every");
+    if ((input.cron === undefined) === (input.every === undefined)) throw new InputError("give exactly one of cron and every");
     checkPayload(input.task, "/task");
     const { task } = input;
     const data = {
       id: Bun.randomUUIDv7(), ownerId, name: input.name, enabled: input.enabled ?? true,
       cron: input.cron ?? null, everyMs: input.every ?? null,
-      taskType: task.type, payload: task.payload, priority: task.priority ?? 5,
+      taskType: task.type, payload: task.payload, priority: task.priority ?? PRIORITY.default,
     };
     return view(await this.store((tx) => tx.schedule.create({ data })));
   }
@@ -56,7 +56,7 @@ export class ScheduleService {
   }
 
   async update(ownerId: string, id: string, input: ScheduleUpdate) {
-    if (input.cron !== undefined && input.every !== undefined) throw unprocessable("give exactly one of cron and every");
+    if (input.cron !== undefined && input.every !== undefined) throw new InputError("give exactly one of cron and every");
     if (input.task) checkPayload(input.task, "/task");
     await this.owned(ownerId, id);
     return view(await this.store((tx) => tx.schedule.update({ where: { id }, data: columns(input) })));
@@ -70,7 +70,7 @@ export class ScheduleService {
 
   private async owned(ownerId: string, id: string): Promise<Schedule> {
     const schedule = await this.db.schedule.findFirst({ where: { id, ownerId } });
-    if (!schedule) throw notFound("schedule");
+    if (!schedule) throw new NotFoundError("schedule");
     return schedule;
   }
 
@@ -82,13 +82,11 @@ export class ScheduleService {
     try {
       return await this.db.$transaction(async (tx) => {
         const schedule = await write(tx);
-        await applySchedule(this.queues.schedules, schedule).catch((error: unknown) => {
-          throw error instanceof InvalidCronError ? unprocessable(error.message) : error;
-        });
+        await applySchedule(this.queues.schedules, schedule);
         return schedule;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict("a schedule with this name already exists");
+      if (isUniqueViolation(error)) throw new ConflictError("a schedule with this name already exists");
       throw error;
     }
   }

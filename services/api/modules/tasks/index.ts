@@ -1,4 +1,5 @@
 import { Elysia, sse } from "elysia";
+import type { TaskSubmitter } from "../../../shared/tasks/submit.ts";
 import type { RateLimitPlugin } from "../../plugins/rate-limit.ts";
 import type { authenticated } from "../auth/index.ts";
 import { TaskModel } from "./model.ts";
@@ -8,6 +9,7 @@ const PREDICTING = new Set(["predict", "batch-predict"]);
 
 export const taskRoutes = (
   service: TaskService,
+  submitter: TaskSubmitter,
   auth: ReturnType<typeof authenticated>,
   limits: RateLimitPlugin,
 ) =>
@@ -18,7 +20,7 @@ export const taskRoutes = (
       "",
       async ({ body, headers, user, set, limit }) => {
         if (PREDICTING.has(body.type)) limit("predict");
-        const { task, replayed } = await service.submit(user.id, body, headers["idempotency-key"]);
+        const { task, replayed } = await submitter.submit(user.id, body, headers["idempotency-key"]);
         set.status = 202;
         if (replayed) set.headers["idempotent-replayed"] = "true";
         return { id: task.id, status: task.status };
@@ -35,7 +37,7 @@ export const taskRoutes = (
       async ({ body, user, set, limit }) => {
         limit("batch");
         set.status = 202;
-        return { tasks: await service.submitBatch(user.id, body.tasks) };
+        return { tasks: await submitter.submitBatch(user.id, body.tasks) };
       },
       { body: TaskModel.batch, response: { 202: TaskModel.acceptedBatch }, detail: { summary: "Submit up to 100 tasks at once" } },
     )

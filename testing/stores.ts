@@ -1,15 +1,20 @@
-// Throwaway stores of tests and benchmarks: each makes its own database and Redis key prefix on the
-// shared servers and removes them with these when it is done.
+// Throwaway stores of tests, benchmarks and fault runs: each makes its own database and Redis key
+// prefix on a shared server and removes them with these when it is done.
 import type { Redis } from "ioredis";
 import pg from "pg";
 
-export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+/** Every key matching `pattern`, scanned in pages (never KEYS, which blocks a shared server). */
+export async function* scanKeys(redis: Redis, pattern: string): AsyncGenerator<string[]> {
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-    if (keys.length) await redis.unlink(...keys);
+    if (keys.length > 0) yield keys;
     cursor = next;
   } while (cursor !== "0");
+}
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  for await (const keys of scanKeys(redis, pattern)) await redis.unlink(...keys);
 }
 
 /** Drops the database `url` names, closing its sessions, through the server's `postgres` database. */

@@ -3,8 +3,12 @@
 // thousand predict tasks through POST /tasks/batch, injects one fault mid-run, waits for the system
 // to settle and then counts, from PostgreSQL, what happened to every task the API accepted (202).
 // Used by test/reliability/faults.test.ts (small) and scripts/chaos-local.ts (full size).
-import { migrate } from "../../services/shared/migrate.ts";
-import { freePort, PostgresInstance, RedisInstance, ServiceProcess, until } from "./instances.ts";
+import { migrate } from "../services/shared/migrate.ts";
+import { expectStatus, httpClient, registerAndLogin } from "./http.ts";
+import { PostgresInstance, RedisInstance } from "./instances.ts";
+import { until } from "./polling.ts";
+import { freePort } from "./ports.ts";
+import { ServiceProcess } from "./processes.ts";
 
 /** Values that must never appear in a log line. */
 export const SECRETS = {
@@ -134,27 +138,15 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, options:
     ...scenario.env,
   };
   const [api, worker] = await Promise.all([
-    ServiceProcess.start("api", { ...env, PORT: String(await freePort()), WORKER_PORT: "0" }),
-    ServiceProcess.start("worker", { ...env, PORT: "0", WORKER_PORT: String(await freePort()) }),
+    ServiceProcess.start("api", { ...env, PORT: String(freePort()), WORKER_PORT: "0" }),
+    ServiceProcess.start("worker", { ...env, PORT: "0", WORKER_PORT: String(freePort()) }),
   ]);
 
-  const http = async (method: string, path: string, body?: unknown, token?: string) => {
-    const response = await fetch(api.url + path, {
-      method,
-      headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  };
-
-  const email = `chaos-${scenario.name}@example.com`;
-  const registered = await http("POST", "/auth/register", { email, password: SECRETS.password });
-  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
-  const token: string = (await http("POST", "/auth/login", { email, password: SECRETS.password })).body.token;
-  const training = await http("POST", "/tasks", { type: "train", payload: { model: "chaos", algorithm: "logistic", label: "y", rows: trainingRows() } }, token);
-  const trained = await http("GET", `/tasks/${training.body.id}?wait=30`, undefined, token);
+  const http = httpClient(api.url, { timeoutMs: 30_000 });
+  const { token } = await registerAndLogin(http, { email: `chaos-${scenario.name}@example.com`, password: SECRETS.password });
+  const training = { type: "train", payload: { model: "chaos", algorithm: "logistic", label: "y", rows: trainingRows() } };
+  const { id: trainingId } = expectStatus(await http("POST", "/tasks", { body: training, token }), 202, "training");
+  const trained = await http("GET", `/tasks/${trainingId}?wait=30`, { token });
   if (trained.body?.status !== "succeeded") throw new Error(`training did not succeed: ${JSON.stringify(trained.body)}`);
   log(`${scenario.name}: services up, model trained`);
 
@@ -171,7 +163,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, options:
       if (due > performance.now()) await Bun.sleep(due - performance.now());
       const size = Math.min(BATCH, options.tasks - seq);
       const tasks = Array.from({ length: size }, (_, i) => predictTask(seq + i));
-      const request = http("POST", "/tasks/batch", { tasks }, token)
+      const request = http("POST", "/tasks/batch", { body: { tasks }, token })
         .then((reply) => {
           replies[reply.status] = (replies[reply.status] ?? 0) + 1;
           if (reply.status === 202) for (const task of reply.body.tasks as { id: string }[]) accepted.add(task.id);
@@ -217,7 +209,7 @@ export async function runScenario(cluster: Cluster, scenario: Scenario, options:
     },
     probeSubmit: async () => {
       probes += 1;
-      const reply = await http("POST", "/tasks", predictTask(-probes), token).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
+      const reply = await http("POST", "/tasks", { body: predictTask(-probes), token }).catch(() => ({ status: 0, headers: new Headers(), body: undefined }));
       if (reply.status === 202) accepted.add(reply.body.id);
       if (reply.status === 503) refused += 1;
       return { status: reply.status, retryAfter: reply.headers.get("retry-after") };
@@ -312,6 +304,22 @@ async function acceptsAgain(probeSubmit: FaultContext["probeSubmit"]): Promise<n
   return Math.round(performance.now() - since);
 }
 
+/** A store stops for the outage and starts again: what the API answers meanwhile, and how soon it accepts again. */
+function restartOf(name: string, store: (cluster: Cluster) => RedisInstance | PostgresInstance): Scenario {
+  return {
+    name,
+    async fault({ cluster, outageMs, note, probeReady, probeSubmit }) {
+      await store(cluster).down();
+      await Bun.sleep(300);
+      note("readyWhileDown", await probeReady());
+      note("submitWhileDown", await probeSubmit());
+      await Bun.sleep(outageMs - 300);
+      await store(cluster).up();
+      note("apiAcceptsAgainAfterMs", await acceptsAgain(probeSubmit));
+    },
+  };
+}
+
 export const SCENARIOS: Scenario[] = [
   {
     name: "worker-sigkill",
@@ -340,18 +348,7 @@ export const SCENARIOS: Scenario[] = [
       note("flushed", true);
     },
   },
-  {
-    name: "redis-restart",
-    async fault({ cluster, outageMs, note, probeReady, probeSubmit }) {
-      await cluster.redis.down();
-      await Bun.sleep(300);
-      note("readyWhileDown", await probeReady());
-      note("submitWhileDown", await probeSubmit());
-      await Bun.sleep(outageMs - 300);
-      await cluster.redis.up();
-      note("apiAcceptsAgainAfterMs", await acceptsAgain(probeSubmit));
-    },
-  },
+  restartOf("redis-restart", (cluster) => cluster.redis),
   {
     // Redis hangs instead of failing: the API's enqueue times out (3 s) and it answers 503, yet the
     // paused commands still land once Redis resumes. Those refused tasks must not run.
@@ -366,18 +363,7 @@ export const SCENARIOS: Scenario[] = [
       note("apiAcceptsAgainAfterMs", await acceptsAgain(probeSubmit));
     },
   },
-  {
-    name: "postgres-restart",
-    async fault({ cluster, outageMs, note, probeReady, probeSubmit }) {
-      await cluster.pg.down();
-      await Bun.sleep(300);
-      note("readyWhileDown", await probeReady());
-      note("submitWhileDown", await probeSubmit());
-      await Bun.sleep(outageMs - 300);
-      await cluster.pg.up();
-      note("apiAcceptsAgainAfterMs", await acceptsAgain(probeSubmit));
-    },
-  },
+  restartOf("postgres-restart", (cluster) => cluster.pg),
 ];
 
 /** Everything wrong with a result; empty when nothing accepted was lost or duplicated and no fault leaked. */
