@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterConfig } from "./config.ts";
 import { rotatingKey } from "./kms.ts";
+import type { LogStorage } from "./logs.ts";
 import type { Network } from "./network.ts";
 
 export interface ClusterArgs extends ClusterConfig {
@@ -12,10 +13,13 @@ export interface ClusterArgs extends ClusterConfig {
   name: string;
   /** Cost tags for the nodes' instances, volumes and interfaces (EC2 does not inherit provider default tags). */
   tags: Record<string, string>;
+  logs: LogStorage;
 }
 
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"];
+/** The access policy that makes a principal an administrator of the whole cluster. */
+const CLUSTER_ADMIN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 const AMI_TYPES = { x86_64: "AL2023_x86_64_STANDARD", arm64: "AL2023_ARM_64_STANDARD" } as const;
 
 /**
@@ -38,18 +42,25 @@ export class Cluster extends pulumi.ComponentResource {
     super("mlts:cluster:Cluster", name, {}, opts);
     const parent = { parent: this };
 
-    const secretsKey = rotatingKey(`${name}-secrets`, `EKS secrets encryption for ${args.name}`, parent);
-    // EKS would create this group itself with no expiry; creating it first sets the retention.
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-      name: `/aws/eks/${args.name}/cluster`,
-      retentionInDays: args.logRetentionDays,
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    // The control plane's role is ours (not pulumi-eks's), so that the secrets key can name it.
+    const serviceRole = new aws.iam.Role(`${name}-control-plane`, {
+      assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "eks.amazonaws.com" }),
     }, parent);
+    const servicePolicy = new aws.iam.RolePolicyAttachment(`${name}-control-plane`, {
+      role: serviceRole.name,
+      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy`,
+    }, parent);
+    const secretsKey = rotatingKey(`${name}-secrets`, `EKS secrets encryption for ${args.name}`, { roles: [serviceRole.arn] }, parent);
+    // EKS would create this group itself, unencrypted and with no expiry: creating it first decides both.
+    const logGroup = args.logs.group(`${name}-control-plane`, `/aws/eks/${args.name}/cluster`, parent);
 
     const cluster = new eks.Cluster(name, {
       name: args.name,
       version: args.kubernetesVersion,
       vpcId: args.network.vpcId,
       privateSubnetIds: args.network.privateSubnetIds,
+      serviceRole,
       authenticationMode: eks.AuthenticationMode.Api,
       skipDefaultNodeGroup: true,
       // Nodes and control plane share the security group EKS creates; no second pair to keep in step.
@@ -62,14 +73,14 @@ export class Cluster extends pulumi.ComponentResource {
       publicAccessCidrs: args.publicAccessCidrs,
       // NetworkPolicies are only enforced when the VPC CNI runs its network policy agent.
       vpcCniOptions: { enableNetworkPolicy: true },
-    }, { parent: this, dependsOn: [logGroup] });
+    }, { parent: this, dependsOn: [logGroup, servicePolicy] });
 
     const nodeRole = new aws.iam.Role(`${name}-nodes`, {
       assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
     }, parent);
     const attachments = NODE_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, {
       role: nodeRole.name,
-      policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:iam::aws:policy/${policy}`,
+      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
     }, parent));
 
     const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-nodes`, {
@@ -101,6 +112,18 @@ export class Cluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.oidcProviderUrl = cluster.oidcProviderUrl;
+    // Administrators besides the creator: CI's deploy role and the break-glass role, from config.
+    for (const [role, principalArn] of Object.entries(args.access)) {
+      if (!principalArn) continue;
+      const entry = new aws.eks.AccessEntry(`${name}-${role}`, { clusterName: this.name, principalArn, type: "STANDARD" }, parent);
+      new aws.eks.AccessPolicyAssociation(`${name}-${role}`, {
+        clusterName: this.name,
+        principalArn,
+        policyArn: CLUSTER_ADMIN,
+        accessScope: { type: "cluster" },
+      }, { parent: this, dependsOn: [entry] });
+    }
+
     this.securityGroupId = cluster.clusterSecurityGroupId;
     // A new API server answers before any node can run a pod: Helm releases that wait for
     // readiness would time out on the first `up`, so nothing Kubernetes starts before the nodes.

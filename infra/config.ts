@@ -69,7 +69,24 @@ const StackConfigSchema = T.Object({
     }),
     /** CIDRs allowed to reach the public Kubernetes API endpoint; empty = private endpoint only. */
     publicAccessCidrs: T.Array(Cidr(), { default: [] }),
-    logRetentionDays: Int(1, 3653, 30),
+    /** Why the public endpoint is on at all (e.g. "CI runners outside the VPC"); required with publicAccessCidrs. */
+    publicAccessReason: T.Optional(T.String({ minLength: 10 })),
+    /** Who may administer the cluster besides whoever created it: IAM role ARNs given cluster-admin access entries. */
+    access: Section({
+      /** The role CI deploys with (`pulumi up` in the pipeline). */
+      deployRole: T.Optional(T.String({ pattern: "^arn:aws[a-z-]*:iam::\\d{12}:role/.+$", description: "an IAM role ARN" })),
+      /** The break-glass administrators' role, for incidents. */
+      breakGlassRole: T.Optional(T.String({ pattern: "^arn:aws[a-z-]*:iam::\\d{12}:role/.+$", description: "an IAM role ARN" })),
+    }),
+  }),
+  /** CloudWatch logs the stack creates (control plane, VPC flow logs, WAF, RDS): all KMS-encrypted. */
+  logs: Section({ retentionDays: Int(1, 3653, 30) }),
+  /** Account-level detection; both are per account and region, so turn them on in one stack of each. */
+  security: Section({
+    /** GuardDuty with EKS audit-log and runtime monitoring. */
+    guardDuty: Bool(false),
+    /** ECR enhanced (continuous) scanning of every repository of the registry. */
+    ecrEnhancedScanning: Bool(false),
   }),
   database: Section({
     engineVersion: T.String({ default: "17" }),
@@ -142,12 +159,23 @@ const StackConfigSchema = T.Object({
       shutdownGraceSeconds: Int(10, 3600, 60),
       resources: Resources(["250m", "1"], ["256Mi", "512Mi"]),
     }),
+    /** Raise by one to rotate the JWT signing key; tokens signed with the last key keep working until the next raise. */
+    jwtKeyGeneration: Int(1, 1_000_000, 1),
     /** Extra environment for both services (not the variables the program sets itself). */
     env: T.Record(T.String({ pattern: "^[A-Z_][A-Z0-9_]*$" }), T.String(), { default: {} }),
   }),
   addons: Section({
-    /** Who may reach the ingress gateway's load balancer: required, never guessed. */
-    gateway: Section({ allowedCidrs: T.Array(Cidr(), { minItems: 1 }) }),
+    /** The API's front door: an ALB with a WAF in front of the Istio ingress gateway. */
+    edge: Section({
+      /** Who may reach the load balancer: required, never guessed (`0.0.0.0/0` for a public API). */
+      allowedCidrs: T.Array(Cidr(), { minItems: 1 }),
+      /** The API's name (`https://<domain>`), its certificate validated by DNS in `hostedZone`. */
+      domain: T.Optional(T.String({ pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]{2,}$", description: "a DNS name such as api.example.org" })),
+      /** The Route 53 public hosted zone the domain lives in, by name. */
+      hostedZone: T.Optional(T.String({ pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z]{2,}$", description: "a hosted zone name such as example.org" })),
+      /** No domain, plain HTTP on the load balancer's own name: only where a stack says so (dev). */
+      plainHttp: Bool(false),
+    }),
     /** Chaos Mesh and its scheduled experiments (policy: never in prod). */
     chaos: Section({ enabled: Bool(false) }),
     observability: Section({
@@ -223,6 +251,11 @@ function checkRelations(c: StackConfig): void {
   if (c.app.api.maxReplicas < c.app.api.minReplicas) fail("app.api.maxReplicas", `must be at least minReplicas (${c.app.api.minReplicas})`);
   if (c.app.worker.maxReplicas < c.app.worker.minReplicas) fail("app.worker.maxReplicas", `must be at least minReplicas (${c.app.worker.minReplicas})`);
   if (c.database.maxAllocatedStorageGiB < c.database.allocatedStorageGiB) fail("database.maxAllocatedStorageGiB", "must be at least allocatedStorageGiB");
+  const { edge } = c.addons;
+  if (edge.plainHttp && edge.domain) fail("addons.edge.plainHttp", "must be false when a domain is set (the domain is served over HTTPS)");
+  if (!edge.plainHttp && !edge.domain) fail("addons.edge.domain", "is required (the API is served over HTTPS on it), unless addons.edge.plainHttp is true");
+  if (c.cluster.publicAccessCidrs.length > 0 && !c.cluster.publicAccessReason) fail("cluster.publicAccessReason", "is required while publicAccessCidrs opens the public endpoint: say who needs it");
+  if (edge.domain && (!edge.hostedZone || !`.${edge.domain}`.endsWith(`.${edge.hostedZone}`))) fail("addons.edge.hostedZone", `must be the Route 53 zone ${edge.domain} belongs to, got ${JSON.stringify(edge.hostedZone)}`);
   c.app.api.delivery.steps.forEach(({ weight }, i, steps) => {
     if (!(CANARY_LADDER as readonly number[]).includes(weight)) fail(`app.api.delivery.steps[${i}].weight`, `must be a step of the ladder ${CANARY_LADDER.join(", ")} (then 100), got ${weight}`);
     if (i > 0 && weight <= steps[i - 1]!.weight) fail(`app.api.delivery.steps[${i}].weight`, `must rise from the step before (${steps[i - 1]!.weight}), got ${weight}`);
@@ -239,7 +272,7 @@ function checkRelations(c: StackConfig): void {
 }
 
 /** Environment the program derives from other keys: setting it in `app.env` would give a fact two sources. */
-const PROGRAM_ENV = ["NODE_ENV", "PORT", "WORKER_PORT", "LOG_LEVEL", "CORS_ORIGIN", "WORKER_CONCURRENCY", "RATE_LIMIT_", "TRUST_PROXY", "DATABASE_URL", "REDIS_URL", "JWT_SECRET", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+const PROGRAM_ENV = ["NODE_ENV", "PORT", "WORKER_PORT", "LOG_LEVEL", "CORS_ORIGIN", "WORKER_CONCURRENCY", "RATE_LIMIT_", "TRUST_PROXY", "DATABASE_URL", "REDIS_URL", "JWT_", "OTEL_EXPORTER_OTLP_ENDPOINT"];
 
 /**
  * The stack files ship documentation values where only the team can know the real one (who may
@@ -273,6 +306,7 @@ export function placeholderReason(value: string): string | undefined {
   if (EXAMPLE_DOMAIN.test(value)) return "a domain reserved for examples, RFC 2606";
   const org = /^([^/\s]+)\/[^/\s]+\/[^/\s]+$/.exec(value)?.[1];
   if (org !== undefined && EXAMPLE_ORGS.has(org.toLowerCase())) return `the example organization "${org}"`;
-  if (/<[^>]*>|\bREPLACE[-_ ]?ME\b|\bCHANGE[-_ ]?ME\b/i.test(value)) return "a fill-in marker";
+  if (/<[^>]*>|\bREPLACE[-_ ]?ME\b|\bCHANGE[-_ ]?ME\b|\bEXAMPLE\b/.test(value)) return "a fill-in marker";
+  if (/\b123456789012\b/.test(value)) return "the account ID AWS's documentation uses";
   return undefined;
 }

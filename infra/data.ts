@@ -3,12 +3,24 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabaseConfig, RedisConfig } from "./config.ts";
 import { rotatingKey } from "./kms.ts";
+import type { LogStorage } from "./logs.ts";
 import type { Network } from "./network.ts";
 
 export interface DataArgs {
   network: Network;
   database: DatabaseConfig;
   redis: RedisConfig;
+  logs: LogStorage;
+}
+
+/** How the services reach PostgreSQL: where it is, and the Secrets Manager secret RDS keeps its password in. */
+export interface DatabaseConnection {
+  host: pulumi.Output<string>;
+  port: number;
+  name: string;
+  /** RDS's own secret (`username`, `password`), which it rotates; readers need its key too. */
+  secretArn: pulumi.Output<string>;
+  secretKeyArn: pulumi.Output<string>;
 }
 
 const DB_NAME = "mlts";
@@ -18,20 +30,21 @@ const REDIS_PORT = 6379;
 
 /**
  * PostgreSQL and Redis for the services: private (reachable only from inside the VPC), encrypted at
- * rest with our key and in transit (TLS enforced), backed up. Their credentials are generated here
- * and leave only as the services' connection URLs (secret outputs).
+ * rest with our key and in transit (TLS enforced), backed up. RDS keeps and rotates the database
+ * password itself in Secrets Manager; Redis's AUTH token is generated here and leaves only inside
+ * the services' connection URL (a secret output).
  */
 export class Data extends pulumi.ComponentResource {
   readonly databaseEndpoint: pulumi.Output<string>;
   readonly redisEndpoint: pulumi.Output<string>;
-  /** DATABASE_URL and REDIS_URL as the services read them (secret outputs). */
-  readonly databaseUrl: pulumi.Output<string>;
+  readonly database: DatabaseConnection;
+  /** REDIS_URL as the services read it (a secret output). */
   readonly redisUrl: pulumi.Output<string>;
 
   constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:data:Data", name, {}, opts);
     const parent = { parent: this };
-    const key = rotatingKey(`${name}-data`, `RDS and ElastiCache of ${name}`, parent);
+    const key = rotatingKey(`${name}-data`, `RDS and ElastiCache of ${name}`, { services: ["rds", "elasticache", "secretsmanager"] }, parent);
     const privateOnly = (service: string, port: number) => new aws.ec2.SecurityGroup(`${name}-${service}`, {
       vpcId: args.network.vpcId,
       description: `${service} from inside the VPC only`,
@@ -39,8 +52,10 @@ export class Data extends pulumi.ComponentResource {
       egress: [],
     }, parent);
 
-    // PostgreSQL
-    const dbPassword = new random.RandomPassword(`${name}-postgres`, { length: 40, special: false }, parent);
+    // PostgreSQL. A fixed identifier, so that its log groups exist (encrypted, expiring) before RDS
+    // would create them itself.
+    const identifier = `${name}-postgres`;
+    const logGroups = ["postgresql", "upgrade"].map((log) => args.logs.group(`${identifier}-${log}`, `/aws/rds/instance/${identifier}/${log}`, parent));
     const dbParameters = new aws.rds.ParameterGroup(`${name}-postgres`, {
       family: `postgres${args.database.engineVersion.split(".")[0]}`,
       parameters: [
@@ -48,7 +63,8 @@ export class Data extends pulumi.ComponentResource {
         { name: "log_min_duration_statement", value: "1000" },
       ],
     }, parent);
-    const db = new aws.rds.Instance(`${name}-postgres`, {
+    const db = new aws.rds.Instance(identifier, {
+      identifier,
       engine: "postgres",
       engineVersion: args.database.engineVersion,
       instanceClass: args.database.instanceClass,
@@ -59,7 +75,9 @@ export class Data extends pulumi.ComponentResource {
       kmsKeyId: key.arn,
       dbName: DB_NAME,
       username: DB_USER,
-      password: dbPassword.result,
+      // RDS generates the password into Secrets Manager and rotates it (every 7 days).
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.arn,
       port: POSTGRES_PORT,
       dbSubnetGroupName: new aws.rds.SubnetGroup(`${name}-postgres`, { subnetIds: args.network.privateSubnetIds }, parent).name,
       vpcSecurityGroupIds: [privateOnly("postgres", POSTGRES_PORT).id],
@@ -73,8 +91,8 @@ export class Data extends pulumi.ComponentResource {
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-      // A replacement would start from an empty database.
-    }, { parent: this, protect: args.database.protect });
+      // A replacement would start from an empty database; it must free the fixed identifier first.
+    }, { parent: this, protect: args.database.protect, deleteBeforeReplace: true, dependsOn: logGroups });
 
     // Redis for BullMQ: evicting keys would silently drop jobs, so memory pressure must fail writes instead.
     const redisParameters = new aws.elasticache.ParameterGroup(`${name}-redis`, {
@@ -106,8 +124,13 @@ export class Data extends pulumi.ComponentResource {
       // A replacement would drop every queued job (the reconciler re-enqueues them, slowly).
     }, { parent: this, protect: args.redis.protect });
 
-    // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
-    this.databaseUrl = pulumi.secret(pulumi.interpolate`postgresql://${DB_USER}:${dbPassword.result}@${db.address}:${POSTGRES_PORT}/${DB_NAME}?sslmode=verify-full`);
+    this.database = {
+      host: db.address,
+      port: POSTGRES_PORT,
+      name: DB_NAME,
+      secretArn: db.masterUserSecrets.apply((secrets) => secrets[0]!.secretArn),
+      secretKeyArn: key.arn,
+    };
     this.redisUrl = pulumi.secret(pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`);
     this.databaseEndpoint = pulumi.interpolate`${db.address}:${POSTGRES_PORT}`;
     this.redisEndpoint = pulumi.interpolate`${redis.primaryEndpointAddress}:${REDIS_PORT}`;

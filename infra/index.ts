@@ -2,10 +2,12 @@ import { AlertRouting } from "./addons/alerting.ts";
 import { API_ROUTES, API_VIRTUAL_SERVICE, ApiTraffic } from "./addons/api-traffic.ts";
 import { ChaosMesh } from "./addons/chaos-mesh.ts";
 import { EbsCsiDriver, DEFAULT_STORAGE_CLASS } from "./addons/ebs-csi.ts";
+import { Edge } from "./addons/edge.ts";
 import { ExternalSecrets } from "./addons/external-secrets.ts";
 import { Istio } from "./addons/istio.ts";
 import { Karpenter } from "./addons/karpenter.ts";
 import { Keda } from "./addons/keda.ts";
+import { LoadBalancerController } from "./addons/load-balancer-controller.ts";
 import { MeshAccess } from "./addons/mesh-access.ts";
 import { MetricsServer } from "./addons/metrics-server.ts";
 import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
@@ -18,8 +20,10 @@ import { hardenedPod, labels, METRICS_PORT, resources, SCRAPE_LABEL } from "./ap
 import { Cluster } from "./cluster.ts";
 import { loadConfig, stackTags } from "./config.ts";
 import { Data } from "./data.ts";
+import { LogStorage } from "./logs.ts";
 import { Network } from "./network.ts";
 import { ServiceImages } from "./registry.ts";
+import { AccountSecurity } from "./security.ts";
 
 /**
  * The Pulumi program: read the stack config, compose the components, return the stack outputs.
@@ -30,9 +34,11 @@ export default async function program() {
   const config = loadConfig();
   const { app, addons } = config;
   const tags = stackTags();
-  const network = new Network(config.name, { ...config.network, clusterName: config.name });
-  const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network, tags });
-  const data = new Data(config.name, { network, database: config.database, redis: config.redis });
+  const logs = new LogStorage(config.name, config.logs);
+  const network = new Network(config.name, { ...config.network, clusterName: config.name, logs });
+  const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network, tags, logs });
+  const data = new Data(config.name, { network, database: config.database, redis: config.redis, logs });
+  new AccountSecurity(config.name, config.security);
   const images = new ServiceImages(config.name, { ...config.images, architecture: config.cluster.architecture });
   const { provider } = cluster;
 
@@ -50,6 +56,7 @@ export default async function program() {
     replicas: Math.min(config.cluster.systemNodes.count, 2),
   });
   const externalSecrets = new ExternalSecrets("external-secrets", { provider });
+  const loadBalancers = new LoadBalancerController("load-balancer-controller", { provider, cluster, network, replicas: Math.min(config.cluster.systemNodes.count, 2) });
   new Reloader("reloader", { provider, namespaces: [app.namespace] });
 
   // The mesh comes before the application: its pods get sidecars, and their spans a collector.
@@ -59,7 +66,15 @@ export default async function program() {
     otlpGrpcHost: tracing.otlpGrpcHost,
     otlpGrpcPort: OTLP_GRPC_PORT,
     tracingSamplingPercent: addons.tracing.samplingRatio * 100,
-    allowedCidrs: addons.gateway.allowedCidrs,
+  });
+  // The front door: an ALB with a WAF, HTTPS on the stack's domain, to the gateway.
+  const edge = new Edge("edge", {
+    provider,
+    gateway: { ...istio.gatewayService, release: istio.gateway },
+    controller: loadBalancers.release,
+    ...addons.edge,
+    perIpLimit: app.rateLimits.perIp,
+    logs,
   });
 
   // How a new api image reaches every request: routes Argo Rollouts weighs, and the checks it runs.
@@ -107,7 +122,7 @@ export default async function program() {
     },
     apiImage: images.apiImage,
     workerImage: images.workerImage,
-    databaseUrl: data.databaseUrl,
+    database: data.database,
     redisUrl: data.redisUrl,
     otlpEndpoint: tracing.otlpHttpEndpoint,
     vpcCidr: network.cidrBlock,
@@ -168,7 +183,7 @@ export default async function program() {
   }
 
   return {
-    apiUrl: istio.gatewayUrl,
+    apiUrl: edge.url,
     apiImage: application.apiImage,
     workerImage: images.workerImage,
     clusterName: cluster.name,

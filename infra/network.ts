@@ -1,11 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkConfig } from "./config.ts";
+import type { LogStorage } from "./logs.ts";
 import unsupportedZones from "./upstream/facts/eks-unsupported-zones.json" with { type: "json" };
 
 export interface NetworkArgs extends NetworkConfig {
   /** Tag that lets EKS and its load balancers discover the subnets. */
   clusterName: string;
+  /** Where the VPC's flow logs go. */
+  logs: LogStorage;
 }
 
 /** Interface endpoints the nodes and pods call: image pulls, IRSA token exchange, secrets, logs. */
@@ -39,6 +42,31 @@ export class Network extends pulumi.ComponentResource {
       enableDnsSupport: true,
       tags: { Name: name },
     }, parent);
+    // Every accepted and rejected connection, for investigations and for spotting scans.
+    const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
+      assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "vpc-flow-logs.amazonaws.com" }),
+    }, parent);
+    const flowLogGroup = args.logs.group(`${name}-flow-logs`, undefined, parent);
+    new aws.iam.RolePolicy(`${name}-flow-logs`, {
+      role: flowLogRole.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [{
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+          Resource: [flowLogGroup.arn, pulumi.interpolate`${flowLogGroup.arn}:*`],
+        }],
+      }),
+    }, parent);
+    new aws.ec2.FlowLog(name, {
+      vpcId: vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+      maxAggregationInterval: 60,
+    }, parent);
+
     // The default security group is the fallback for anything created without one: make it deny all.
     new aws.ec2.DefaultSecurityGroup(name, { vpcId: vpc.id, tags: { Name: `${name}-default-deny` } }, parent);
     const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { Name: name } }, parent);

@@ -89,6 +89,12 @@ const SOURCES: Record<string, ChartSource> = {
     repository: "aws/karpenter-provider-aws", path: "charts/karpenter", tag: "v{v}", stamped: true,
     helmRepository: "oci://public.ecr.aws/karpenter", crds: ["charts/karpenter/crds"], keep: ["NodePool", "EC2NodeClass"],
   },
+  // The chart is published from aws/eks-charts (gh-pages index); its source is tagged here with the controller.
+  "aws-load-balancer-controller": {
+    repository: "kubernetes-sigs/aws-load-balancer-controller", path: "helm/aws-load-balancer-controller", tag: "v{v}",
+    helmRepository: "https://aws.github.io/eks-charts", index: ghPages("aws/eks-charts"),
+    crds: ["helm/aws-load-balancer-controller/crds"],
+  },
   // The same CRDs as a chart of their own, which Helm upgrades (it never upgrades a chart's crds/).
   "karpenter-crd": {
     repository: "aws/karpenter-provider-aws", path: "charts/karpenter-crd", tag: "v{v}", stamped: true,
@@ -117,6 +123,7 @@ const SOURCES: Record<string, ChartSource> = {
 const IAM: Record<string, { paths: (version: string) => string[]; format: "json" | "cloudformation" }> = {
   // docs/install.md at the tag names AmazonEBSCSIDriverPolicyV2.json as the example policy.
   "aws-ebs-csi-driver": { paths: () => ["docs/AmazonEBSCSIDriverPolicyV2.json", "docs/example-iam-policy.json"], format: "json" },
+  "aws-load-balancer-controller": { paths: () => ["docs/install/iam_policy.json"], format: "json" },
   karpenter: {
     // The docs of a release live under its minor version once the docs are cut, else under preview/ and docs/.
     paths: (v) => [`v${v.split(".").slice(0, 2).join(".")}`, "preview", "docs"]

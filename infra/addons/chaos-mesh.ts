@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { chaosSchedules, type ExperimentTargets } from "./chaos-experiments.ts";
 import { customResource } from "./custom-resource.ts";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace } from "./helm.ts";
 
 export const CHAOS_MESH_CHART: ChartSource = {
   chart: "chaos-mesh",
@@ -22,11 +22,12 @@ export class ChaosMesh extends pulumi.ComponentResource {
   constructor(name: string, args: ChaosMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:ChaosMesh", name, {}, opts);
     const childOpts = { parent: this, provider: args.provider };
+    const namespace = podSecurityNamespace(CHAOS_MESH_CHART.namespace, { level: "privileged", reason: "chaos-daemon injects faults into other pods from the node: privileged, host PID and network" }, childOpts);
     this.release = helmRelease("chaos-mesh", CHAOS_MESH_CHART, {
       // EKS nodes run containerd, not Docker.
       chaosDaemon: { runtime: "containerd", socketPath: "/run/containerd/containerd.sock" },
       dashboard: { securityMode: true },
-    }, childOpts);
+    }, { ...childOpts, dependsOn: [namespace] });
 
     for (const schedule of chaosSchedules(args)) {
       customResource(`${name}-${schedule.metadata.name}`, schedule, { ...childOpts, dependsOn: [this.release] });

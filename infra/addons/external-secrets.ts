@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace, THIRD_PARTY } from "./helm.ts";
 
 /** 0.17+ serves the external-secrets.io/v1 API the application's SecretStore and ExternalSecret use. */
 export const EXTERNAL_SECRETS_CHART: ChartSource = {
@@ -25,7 +25,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExternalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:ExternalSecrets", name, {}, opts);
-    this.release = helmRelease("external-secrets", EXTERNAL_SECRETS_CHART, { installCRDs: true }, { parent: this, provider: args.provider });
+    const opts_ = { parent: this, provider: args.provider };
+    const namespace = podSecurityNamespace(EXTERNAL_SECRETS_CHART.namespace, THIRD_PARTY, opts_);
+    this.release = helmRelease("external-secrets", EXTERNAL_SECRETS_CHART, { installCRDs: true }, { ...opts_, dependsOn: [namespace] });
     this.registerOutputs({});
   }
 }

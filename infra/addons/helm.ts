@@ -37,10 +37,39 @@ export function helmRelease(
     version: source.version,
     ...(oci ? {} : { repositoryOpts: { repo: source.repository } }),
     namespace: source.namespace,
-    createNamespace: true,
+    // The add-on creates its namespace itself (podSecurityNamespace), with its Pod Security level.
+    createNamespace: false,
     atomic: true,
     timeout: TIMEOUT_SECONDS,
     ...(options.skipCrds ? { skipCrds: true } : {}),
     values,
   }, opts);
 }
+
+/**
+ * The Pod Security Standard a namespace enforces. Restricted wherever the pods are ours; for
+ * third-party charts, whose rendered pods these checks cannot see, baseline (or privileged for node
+ * agents) with the reason written on the namespace, and restricted still warned and audited.
+ */
+export type PodSecurity = { level: "restricted" } | { level: "baseline" | "privileged"; reason: string };
+
+/** The annotation that says why a namespace enforces less than restricted. */
+export const POD_SECURITY_REASON = "mlts.io/pod-security-reason";
+
+/** A namespace with Pod Security Admission labels; create an add-on's releases after it. */
+export function podSecurityNamespace(name: string, security: PodSecurity, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+  return new k8s.core.v1.Namespace(`namespace-${name}`, {
+    metadata: {
+      name,
+      labels: {
+        "pod-security.kubernetes.io/enforce": security.level,
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/audit": "restricted",
+      },
+      ...(security.level === "restricted" ? {} : { annotations: { [POD_SECURITY_REASON]: security.reason } }),
+    },
+  }, opts);
+}
+
+/** Third-party pods whose specs are not verified here against the restricted standard. */
+export const THIRD_PARTY: PodSecurity = { level: "baseline", reason: "third-party chart: restricted is warned and audited, not enforced, until its pods are verified against it" };

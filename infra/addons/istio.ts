@@ -1,9 +1,10 @@
+import type { IEnvoyFilter } from "@kubernetes-models/istio/networking.istio.io/v1alpha3/EnvoyFilter";
 import type { IPeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1/PeerAuthentication";
 import type { ITelemetry } from "@kubernetes-models/istio/telemetry.istio.io/v1/Telemetry";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { customResource } from "./custom-resource.ts";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace, THIRD_PARTY } from "./helm.ts";
 
 const ISTIO_CHARTS = "https://istio-release.storage.googleapis.com/charts";
 export const ISTIO_VERSION = "1.29.2";
@@ -11,8 +12,9 @@ export const ISTIO_NAMESPACE = "istio-system";
 export const GATEWAY_NAMESPACE = "istio-ingress";
 /** Release name of the gateway chart: its pods' `istio` label and its service account. */
 const GATEWAY_RELEASE = "istio-ingressgateway";
-/** The gateway's HTTP listener (the `api` Gateway's server); its pods bind it unprivileged. */
+/** The gateway Service's HTTP port (the `api` Gateway's server) and its pods' readiness endpoint (the chart's defaults). */
 const GATEWAY_HTTP_PORT = 80;
+const GATEWAY_STATUS_PORT = 15021;
 
 const OTEL_PROVIDER = "otel";
 /** istiod's xDS and certificate port: every sidecar dials it. */
@@ -26,14 +28,12 @@ export interface IstioArgs {
   otlpGrpcHost: string;
   otlpGrpcPort: number;
   tracingSamplingPercent: number;
-  /** Who may reach the gateway's load balancer: the source ranges of its Service. */
-  allowedCidrs: string[];
 }
 
 /**
  * The Istio mesh: CRDs (base), the CNI node agent (so injected pods need no NET_ADMIN init container
- * and still pass the namespace's restricted Pod Security level), istiod, the ingress gateway behind
- * an internet-facing NLB (the API's only entry), and mesh-wide strict mTLS.
+ * and still pass the namespace's restricted Pod Security level), istiod, the ingress gateway (the
+ * API's only entry, behind the ALB of addons/edge.ts), and mesh-wide strict mTLS.
  */
 export class Istio extends pulumi.ComponentResource {
   /** Install this before any Istio custom resource: it carries the CRDs. */
@@ -46,8 +46,8 @@ export class Istio extends pulumi.ComponentResource {
    */
   readonly sidecarInjection: pulumi.Resource[];
   readonly gateway: k8s.helm.v3.Release;
-  /** `http://<NLB hostname>`: where clients reach the API. */
-  readonly gatewayUrl: pulumi.Output<string>;
+  /** The gateway chart's Service (ClusterIP): what the ALB sends requests to, and how it checks the pods. */
+  readonly gatewayService = { service: GATEWAY_RELEASE, namespace: GATEWAY_NAMESPACE, port: GATEWAY_HTTP_PORT, healthPort: GATEWAY_STATUS_PORT, healthPath: "/healthz/ready" };
   /** Pod labels of the ingress gateway, for Gateway and EnvoyFilter selectors. */
   readonly gatewaySelector = { istio: "ingressgateway" };
   /** The gateway's SPIFFE identity, for authorization policies. */
@@ -59,7 +59,9 @@ export class Istio extends pulumi.ComponentResource {
     super("mlts:addons:Istio", name, {}, opts);
     const childOpts = { parent: this, provider: args.provider };
 
-    this.base = helmRelease("istio-base", chart("base"), { defaultRevision: "default" }, childOpts);
+    const system = podSecurityNamespace(ISTIO_NAMESPACE, { level: "privileged", reason: "the Istio CNI agent rewrites each node's pod networking: privileged, host network" }, childOpts);
+    const ingress = podSecurityNamespace(GATEWAY_NAMESPACE, THIRD_PARTY, childOpts);
+    this.base = helmRelease("istio-base", chart("base"), { defaultRevision: "default" }, { ...childOpts, dependsOn: [system] });
     const afterBase = { ...childOpts, dependsOn: [this.base] };
     // The chart's default profile; it ships no `default` profile file, and naming one fails its template.
     const cni = helmRelease("istio-cni", chart("cni"), {}, afterBase);
@@ -71,10 +73,10 @@ export class Istio extends pulumi.ComponentResource {
         defaultConfig: {
           // Apps start only once their sidecar is ready, so their first Redis/Postgres calls succeed.
           holdApplicationUntilProxyStarts: true,
-          // The NLB passes TCP through with the client's own address (see the gateway Service), so
-          // the gateway trusts no X-Forwarded-For from outside and appends that address: the last
-          // hop the API sees (TRUST_PROXY) and the per-client rate-limit key are the real client.
-          gatewayTopology: { numTrustedProxies: 0 },
+          // The ALB appends the client's address to X-Forwarded-For: the gateway trusts that one hop
+          // (and appends none of its own, see below), so the per-client rate-limit key and the last
+          // hop the API reads (TRUST_PROXY) are the real client.
+          gatewayTopology: { numTrustedProxies: 1 },
         },
         outboundTrafficPolicy: { mode: "ALLOW_ANY" }, // RDS and ElastiCache are outside the mesh
         extensionProviders: [{ name: OTEL_PROVIDER, opentelemetry: { service: args.otlpGrpcHost, port: args.otlpGrpcPort } }],
@@ -85,39 +87,31 @@ export class Istio extends pulumi.ComponentResource {
 
     this.gateway = helmRelease(GATEWAY_RELEASE, chart("gateway", GATEWAY_NAMESPACE), {
       labels: this.gatewaySelector,
-      // The program owns the Service (below): typed, checked, and its address is the stack's apiUrl.
-      service: { type: "None" },
+      // Inside the cluster only: the ALB reaches the pods directly (IP targets).
+      service: { type: "ClusterIP" },
       autoscaling: { minReplicas: 2 },
       podDisruptionBudget: { minAvailable: 1 },
-    }, { ...childOpts, dependsOn: [this.istiod] });
+    }, { ...childOpts, dependsOn: [this.istiod, ingress] });
 
-    const gatewayService = new k8s.core.v1.Service(`${name}-gateway`, {
-      metadata: {
-        name: GATEWAY_RELEASE,
-        namespace: GATEWAY_NAMESPACE,
-        labels: this.gatewaySelector,
-        // An internet-facing NLB from EKS's own cloud controller (no load balancer controller to
-        // install), instance targets in the public subnets tagged kubernetes.io/role/elb.
-        annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
-      },
+    // Envoy appends the address it sees (the ALB's) to X-Forwarded-For by default: keep the
+    // header ending with the client's address, as the ALB wrote it.
+    const keepClientAddress: IEnvoyFilter = {
+      apiVersion: "networking.istio.io/v1alpha3",
+      kind: "EnvoyFilter",
+      metadata: { name: "gateway-client-address", namespace: GATEWAY_NAMESPACE },
       spec: {
-        type: "LoadBalancer",
-        selector: this.gatewaySelector,
-        ports: [{ name: "http2", port: 80, targetPort: GATEWAY_HTTP_PORT, protocol: "TCP" }],
-        // Only nodes running a gateway pod take traffic, and no second SNAT hop: the gateway sees
-        // the client's address (X-Forwarded-For, per-client rate limits). The NLB health-checks
-        // each node's healthCheckNodePort to find them.
-        externalTrafficPolicy: "Local",
-        // Enforced by the cloud controller in the nodes' security group.
-        loadBalancerSourceRanges: args.allowedCidrs,
+        workloadSelector: { labels: this.gatewaySelector },
+        configPatches: [{
+          applyTo: "NETWORK_FILTER",
+          match: { context: "GATEWAY", listener: { filterChain: { filter: { name: "envoy.filters.network.http_connection_manager" } } } },
+          patch: {
+            operation: "MERGE",
+            value: { typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", skip_xff_append: true } },
+          },
+        }],
       },
-    }, { ...childOpts, dependsOn: [this.gateway] }); // the release creates the namespace
-    // Pulumi waits for a LoadBalancer Service's address before it reports the Service created.
-    this.gatewayUrl = gatewayService.status.loadBalancer.ingress.apply((ingress) => {
-      const host = ingress[0]?.hostname ?? ingress[0]?.ip;
-      if (host === undefined) throw new Error(`The ${GATEWAY_RELEASE} Service has no load balancer address`);
-      return `http://${host}`;
-    });
+    };
+    customResource(`${name}-client-address`, keepClientAddress, { ...childOpts, dependsOn: [this.gateway] });
 
     const strictMtls: IPeerAuthentication = {
       apiVersion: "security.istio.io/v1",
@@ -137,6 +131,6 @@ export class Istio extends pulumi.ComponentResource {
     };
     customResource(`${name}-tracing`, tracing, { ...childOpts, dependsOn: [this.istiod] });
 
-    this.registerOutputs({ gatewayUrl: this.gatewayUrl });
+    this.registerOutputs({});
   }
 }

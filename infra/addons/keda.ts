@@ -2,7 +2,7 @@ import type { IScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/Sca
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { customResource } from "./custom-resource.ts";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace, THIRD_PARTY } from "./helm.ts";
 
 export const KEDA_CHART: ChartSource = {
   chart: "keda",
@@ -42,7 +42,8 @@ export class Keda extends pulumi.ComponentResource {
   constructor(name: string, args: KedaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:Keda", name, {}, opts);
     const childOpts = { parent: this, provider: args.provider };
-    this.release = helmRelease("keda", KEDA_CHART, {}, childOpts);
+    const namespace = podSecurityNamespace(KEDA_CHART.namespace, THIRD_PARTY, childOpts);
+    this.release = helmRelease("keda", KEDA_CHART, {}, { ...childOpts, dependsOn: [namespace] });
 
     const scaledObject: IScaledObject = {
       apiVersion: "keda.sh/v1alpha1",

@@ -7,7 +7,7 @@ import * as random from "@pulumi/random";
 import { ALERT_RULE_GROUPS } from "./alert-rules.ts";
 import { customResource } from "./custom-resource.ts";
 import { DASHBOARDS } from "./dashboards/index.ts";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace } from "./helm.ts";
 import { JOBS } from "./slo.ts";
 
 const PROMETHEUS_COMMUNITY = "https://prometheus-community.github.io/helm-charts";
@@ -77,6 +77,7 @@ export class Observability extends pulumi.ComponentResource {
     const ns = this.namespace;
 
     this.grafanaAdminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this }).result;
+    const namespace = podSecurityNamespace(ns, { level: "privileged", reason: "the node exporter reads each node's host network, PID namespace and filesystem" }, childOpts);
     this.prometheusStack = helmRelease(STACK, KUBE_PROMETHEUS_STACK_CHART, {
       prometheus: {
         prometheusSpec: {
@@ -118,7 +119,7 @@ export class Observability extends pulumi.ComponentResource {
         adminPassword: this.grafanaAdminPassword,
         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: ns } },
       },
-    }, { ...childOpts, dependsOn: [args.istioReady, args.storageClass.resource] });
+    }, { ...childOpts, dependsOn: [namespace, args.istioReady, args.storageClass.resource] });
     const afterCrds = { ...childOpts, dependsOn: [this.prometheusStack] };
 
     const serviceMonitor = (job: keyof ObservabilityArgs["metricsServices"]) => {
@@ -151,7 +152,7 @@ export class Observability extends pulumi.ComponentResource {
     const blackbox = helmRelease(BLACKBOX, BLACKBOX_EXPORTER_CHART, {
       fullnameOverride: BLACKBOX,
       config: { modules: { [TCP_MODULE]: { prober: "tcp", timeout: "5s" } } },
-    }, childOpts);
+    }, { ...childOpts, dependsOn: [namespace] });
     const tcpProbe = (job: string, address: pulumi.Input<string>) =>
       new k8s.apiextensions.CustomResource(`${name}-${job}`, {
         apiVersion: "monitoring.coreos.com/v1",

@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../config.ts";
 import { customResource } from "./custom-resource.ts";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace, THIRD_PARTY } from "./helm.ts";
 import { SLOS, sli } from "./slo.ts";
 
 export const ARGO_ROLLOUTS_CHART: ChartSource = {
@@ -96,7 +96,8 @@ export class ProgressiveDelivery extends pulumi.ComponentResource {
   constructor(name: string, args: ProgressiveDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:ProgressiveDelivery", name, {}, opts);
     const childOpts = { parent: this, provider: args.provider };
-    this.release = helmRelease("argo-rollouts", ARGO_ROLLOUTS_CHART, { dashboard: { enabled: false } }, childOpts);
+    const namespace = podSecurityNamespace(ARGO_ROLLOUTS_CHART.namespace, THIRD_PARTY, childOpts);
+    this.release = helmRelease("argo-rollouts", ARGO_ROLLOUTS_CHART, { dashboard: { enabled: false } }, { ...childOpts, dependsOn: [namespace] });
     const afterCrds = { ...childOpts, dependsOn: [this.release] };
 
     const canary: IAnalysisTemplate = {

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace, THIRD_PARTY } from "./helm.ts";
 
 export const RELOADER_CHART: ChartSource = {
   chart: "reloader",
@@ -25,6 +25,8 @@ export class Reloader extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReloaderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:Reloader", name, {}, opts);
+    const childOpts = { parent: this, provider: args.provider };
+    const namespace = podSecurityNamespace(RELOADER_CHART.namespace, THIRD_PARTY, childOpts);
     this.release = helmRelease("reloader", RELOADER_CHART, {
       reloader: {
         watchGlobally: false,
@@ -35,7 +37,7 @@ export class Reloader extends pulumi.ComponentResource {
         reloadStrategy: "annotations",
         readOnlyRootFileSystem: true,
       },
-    }, { parent: this, provider: args.provider });
+    }, { ...childOpts, dependsOn: [namespace] });
     this.registerOutputs({});
   }
 }

@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ChartSource, helmRelease } from "./helm.ts";
+import { type ChartSource, helmRelease, podSecurityNamespace, THIRD_PARTY } from "./helm.ts";
 
 export const TRACING_NAMESPACE = "observability";
 
@@ -50,7 +50,9 @@ export class Tracing extends pulumi.ComponentResource {
     super("mlts:addons:Tracing", name, {}, opts);
     const childOpts = { parent: this, provider: args.provider };
 
-    const jaeger = helmRelease(JAEGER, JAEGER_CHART, { fullnameOverride: JAEGER }, childOpts);
+    const namespace = podSecurityNamespace(TRACING_NAMESPACE, THIRD_PARTY, childOpts);
+    const inNamespace = { ...childOpts, dependsOn: [namespace] };
+    const jaeger = helmRelease(JAEGER, JAEGER_CHART, { fullnameOverride: JAEGER }, inNamespace);
     helmRelease(COLLECTOR, OTEL_COLLECTOR_CHART, {
       fullnameOverride: COLLECTOR,
       mode: "deployment",

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { Cluster } from "../cluster.ts";
 import type { AppConfig } from "../config.ts";
+import type { DatabaseConnection } from "../data.ts";
 import { Migrations } from "./migrations.ts";
 import { NetworkPolicies } from "./network-policies.ts";
 import { AppSecrets } from "./secrets.ts";
@@ -23,7 +24,7 @@ export interface ApplicationArgs extends AppConfig {
   /** The stack's api image (built or promoted): a new one starts a rollout. */
   apiImage: pulumi.Input<string>;
   workerImage: pulumi.Input<string>;
-  databaseUrl: pulumi.Input<string>;
+  database: DatabaseConnection;
   redisUrl: pulumi.Input<string>;
   /** Where the services send traces (OTLP over HTTP). */
   otlpEndpoint: string;
@@ -86,8 +87,9 @@ export class Application extends pulumi.ComponentResource {
       cluster: args.cluster,
       namespace: ns,
       dependsOn: [namespace, args.secretsOperator],
-      databaseUrl: args.databaseUrl,
+      database: args.database,
       redisUrl: args.redisUrl,
+      jwtKeyGeneration: args.jwtKeyGeneration,
     }, { parent: this });
 
     const r = args.rateLimits;

@@ -8,9 +8,9 @@ export const ACCOUNT = "123456789012";
 
 const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 
-/** The address the mocks give a LoadBalancer Service (resource `name`), shaped like an NLB's DNS name. */
+/** The address the mocks give an ALB Ingress (resource `name`), shaped like the controller's ALB names. */
 export function mockLoadBalancerHostname(name: string, stack: string, region = "us-east-1"): string {
-  return `a${hex(name, 31)}-${hex(stack, 16)}.elb.${region}.amazonaws.com`;
+  return `k8s-mltsapi-${hex(name, 10)}-${hex(stack, 10)}.${region}.elb.amazonaws.com`;
 }
 
 /**
@@ -34,7 +34,7 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
   const registry = `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com`;
   const zonePrefix = region.replace(/^([a-z]{2})-([a-z])[a-z]*-(\d+)$/, "$1$2$3"); // us-east-1 → use1
   return {
-    call({ token }) {
+    call({ token, inputs }) {
       switch (token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return {
@@ -48,6 +48,10 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
           return { partition: "aws", dnsSuffix: "amazonaws.com" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
           return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAMOCK" };
+        case "aws:route53/getZone:getZone":
+          return { zoneId: `Z${hex(String(inputs.name), 20).toUpperCase()}`, name: inputs.name };
+        case "aws:lb/getHostedZoneId:getHostedZoneId":
+          return { id: "Z35SXDOTRQ7X7K" }; // the ALB zone of us-east-1
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
           return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${registry}` };
         default:
@@ -97,7 +101,14 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
       case "aws:ec2/launchTemplate:LaunchTemplate":
         return { latestVersion: 1 };
       case "aws:rds/instance:Instance":
-        return { address: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com`, endpoint: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com:5432` };
+        return {
+          address: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com`,
+          endpoint: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com:5432`,
+          // With manageMasterUserPassword, RDS names the secret it keeps the password in.
+          masterUserSecrets: inputs.manageMasterUserPassword
+            ? [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:rds!db-${hex(name, 8)}`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+            : [],
+        };
       case "aws:elasticache/replicationGroup:ReplicationGroup":
         return { primaryEndpointAddress: `master.${id}.${hex(name, 6)}.use1.cache.amazonaws.com` };
       case "aws:ecr/repository:Repository":
@@ -119,10 +130,16 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
       }
       case "random:index/randomPassword:RandomPassword":
         return { result: hex(name, Number(inputs.length ?? 32)) };
-      case "kubernetes:core/v1:Service":
-        return (inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer"
-          ? { status: { loadBalancer: { ingress: [{ hostname: mockLoadBalancerHostname(name, stack, region) }] } } }
-          : {};
+      case "kubernetes:networking.k8s.io/v1:Ingress":
+        return { status: { loadBalancer: { ingress: [{ hostname: mockLoadBalancerHostname(name, stack, region) }] } } };
+      case "aws:acm/certificate:Certificate": {
+        const record = `_${hex(name, 32)}.${String(inputs.domainName)}.`;
+        return { domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: record, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(record, 32)}.acm-validations.aws.` }] };
+      }
+      case "aws:acm/certificateValidation:CertificateValidation":
+        return { certificateArn: inputs.certificateArn };
+      case "aws:route53/record:Record":
+        return { fqdn: String(inputs.name).replace(/\.$/, "") };
       default:
         return {};
     }

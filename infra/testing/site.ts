@@ -7,24 +7,36 @@ import { placeholderReason } from "../config.ts";
 type Overrides = Record<string, string>;
 
 /** Per stack, `pulumi config set --path` key → value (JSON where it is not a plain string). */
+const DEPLOY_ROLE = "arn:aws:iam::210987654321:role/mlts-deploy";
+const BREAK_GLASS_ROLE = "arn:aws:iam::210987654321:role/break-glass";
+
 const STAND_INS: Record<string, Overrides> = {
   dev: {
     "mlts:cluster.publicAccessCidrs": '["100.64.10.0/24"]',
+    "mlts:cluster.access.deployRole": DEPLOY_ROLE,
     "mlts:app.corsOrigin": "https://dev.mlts.internal",
-    "mlts:addons.gateway.allowedCidrs": '["100.64.10.0/24"]',
+    "mlts:addons.edge.allowedCidrs": '["100.64.10.0/24"]',
     "mlts:addons.observability.alertEmails": '["platform-oncall@mlts.internal"]',
   },
   staging: {
     "mlts:cluster.publicAccessCidrs": '["100.64.20.0/24"]',
+    "mlts:cluster.access.deployRole": DEPLOY_ROLE,
+    "mlts:cluster.access.breakGlassRole": BREAK_GLASS_ROLE,
     "mlts:images.promoteFrom": "mlts-platform/ml-task-scheduler/dev",
     "mlts:app.corsOrigin": "https://staging.mlts.internal",
-    "mlts:addons.gateway.allowedCidrs": '["100.64.20.0/24"]',
+    "mlts:addons.edge.allowedCidrs": '["100.64.20.0/24"]',
+    "mlts:addons.edge.domain": "api.staging.mlts.internal",
+    "mlts:addons.edge.hostedZone": "mlts.internal",
     "mlts:addons.observability.alertEmails": '["platform-oncall@mlts.internal"]',
   },
   prod: {
     "mlts:cluster.publicAccessCidrs": '["100.64.20.0/24"]',
+    "mlts:cluster.access.deployRole": DEPLOY_ROLE,
+    "mlts:cluster.access.breakGlassRole": BREAK_GLASS_ROLE,
     "mlts:images.promoteFrom": "mlts-platform/ml-task-scheduler/staging",
     "mlts:app.corsOrigin": "https://mlts.internal",
+    "mlts:addons.edge.domain": "api.mlts.internal",
+    "mlts:addons.edge.hostedZone": "mlts.internal",
     "mlts:addons.observability.alertEmails": '["platform-oncall@mlts.internal", "ml-team@mlts.internal"]',
   },
 };

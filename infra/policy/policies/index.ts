@@ -1,8 +1,10 @@
 // The pack's policies, in one list shared by the CrossGuard entry (../index.ts) and the offline check.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { awsAnyResourceRequireTags } from "./aws-any-resource-require-tags.ts";
+import { awsCloudwatchLogGroupRequireEncryptionAndRetention } from "./aws-cloudwatch-loggroup-require-encryption-and-retention.ts";
 import { awsEc2NodeRequireCostTags } from "./aws-ec2-node-require-cost-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
+import { awsEc2VpcRequireFlowLogs } from "./aws-ec2-vpc-require-flow-logs.ts";
 import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
 import { awsEcrRepositoryRequireScanOnPush } from "./aws-ecr-repository-require-scan-on-push.ts";
 import { awsEksClusterDisallowPublicEndpointOpenToWorld } from "./aws-eks-cluster-disallow-public-endpoint-open-to-world.ts";
@@ -21,6 +23,7 @@ import { awsRdsInstanceRequireDeletionProtection } from "./aws-rds-instance-requ
 import { awsRdsInstanceRequireMultiAz } from "./aws-rds-instance-require-multi-az.ts";
 import { awsS3BucketDisallowPublicAccess } from "./aws-s3-bucket-disallow-public-access.ts";
 import { awsS3BucketDisallowUnencryptedStorage } from "./aws-s3-bucket-disallow-unencrypted-storage.ts";
+import { awsSecretsManagerSecretRequireRotation } from "./aws-secretsmanager-secret-require-rotation.ts";
 import { kubernetesAlertmanagerRequireReceiver } from "./kubernetes-alertmanager-require-receiver.ts";
 import { kubernetesAnyResourceRequireReadyNodes } from "./kubernetes-any-resource-require-ready-nodes.ts";
 import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-apps-deployment-require-minimum-replicas.ts";
@@ -41,7 +44,10 @@ import { kubernetesCustomResourceRequireCrdRelease } from "./kubernetes-custom-r
 import { kubernetesExternalSecretRequireStoreAndValue } from "./kubernetes-externalsecret-require-store-and-value.ts";
 import { kubernetesHelmReleaseRequireVerifiedChart } from "./kubernetes-helm-release-require-verified-chart.ts";
 import { kubernetesHorizontalPodAutoscalerRequireMetricsApi } from "./kubernetes-horizontalpodautoscaler-require-metrics-api.ts";
+import { kubernetesIngressRequireHttps } from "./kubernetes-ingress-require-https.ts";
+import { kubernetesIngressRequireWaf } from "./kubernetes-ingress-require-waf.ts";
 import { kubernetesIstioPeerAuthenticationRequireStrictMtls } from "./kubernetes-istio-peerauthentication-require-strict-mtls.ts";
+import { kubernetesNamespaceRequirePodSecurity } from "./kubernetes-namespace-require-pod-security.ts";
 import { kubernetesPersistentVolumeClaimRequireStorageClass } from "./kubernetes-persistentvolumeclaim-require-storageclass.ts";
 import { kubernetesProbeRequireBlackboxModule } from "./kubernetes-probe-require-blackbox-module.ts";
 import { kubernetesServiceReferenceRequireService } from "./kubernetes-service-reference-require-service.ts";
@@ -53,8 +59,10 @@ export const packEnforcementLevel: EnforcementLevel = "advisory";
 
 export const policies: Policies = [
   awsAnyResourceRequireTags,
+  awsCloudwatchLogGroupRequireEncryptionAndRetention,
   awsEc2NodeRequireCostTags,
   awsEc2SecurityGroupDisallowPublicDatabasePorts,
+  awsEc2VpcRequireFlowLogs,
   awsEcrRepositoryDisallowMutableTags,
   awsEcrRepositoryRequireScanOnPush,
   awsEksClusterDisallowPublicEndpointOpenToWorld,
@@ -73,6 +81,7 @@ export const policies: Policies = [
   awsRdsInstanceRequireMultiAz,
   awsS3BucketDisallowPublicAccess,
   awsS3BucketDisallowUnencryptedStorage,
+  awsSecretsManagerSecretRequireRotation,
   kubernetesAlertmanagerRequireReceiver,
   kubernetesAnyResourceRequireReadyNodes,
   kubernetesAppsDeploymentRequireMinimumReplicas,
@@ -93,7 +102,10 @@ export const policies: Policies = [
   kubernetesExternalSecretRequireStoreAndValue,
   kubernetesHelmReleaseRequireVerifiedChart,
   kubernetesHorizontalPodAutoscalerRequireMetricsApi,
+  kubernetesIngressRequireHttps,
+  kubernetesIngressRequireWaf,
   kubernetesIstioPeerAuthenticationRequireStrictMtls,
+  kubernetesNamespaceRequirePodSecurity,
   kubernetesPersistentVolumeClaimRequireStorageClass,
   kubernetesProbeRequireBlackboxModule,
   kubernetesServiceReferenceRequireService,
