@@ -108,6 +108,8 @@ const StackConfigSchema = T.Object({
     replicas: Int(0, 5, 0),
     snapshotRetentionDays: Int(0, 35, 1),
     protect: Bool(false),
+    /** Raise by one to rotate the AUTH token: ElastiCache accepts the old and the new one until it is retired (docs/deploying.md). */
+    authTokenGeneration: Int(1, 1_000_000, 1),
   }),
   images: Section({
     /** Stack to take image digests from (`<org>/<project>/<stack>`); unset = build the images here. */

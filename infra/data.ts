@@ -99,7 +99,7 @@ export class Data extends pulumi.ComponentResource {
       family: `redis${args.redis.engineVersion.split(".")[0]}`,
       parameters: [{ name: "maxmemory-policy", value: "noeviction" }],
     }, parent);
-    const redisToken = new random.RandomPassword(`${name}-redis`, { length: 64, special: false }, parent);
+    const redisToken = new random.RandomPassword(`${name}-redis`, { length: 64, special: false, keepers: { generation: String(args.redis.authTokenGeneration) } }, parent);
     const replicated = args.redis.replicas > 0;
     // No AOF: ElastiCache supports it only on Redis < 2.8.22. Durability comes from Multi-AZ replicas,
     // daily snapshots and the worker's reconciler, which re-enqueues queued tasks Redis lost.
@@ -119,6 +119,9 @@ export class Data extends pulumi.ComponentResource {
       kmsKeyId: key.arn,
       transitEncryptionEnabled: true,
       authToken: redisToken.result,
+      // A new token is added beside the old one: clients still holding the old one keep working
+      // until the pods have rolled and the old token is retired (SET, see docs/deploying.md).
+      authTokenUpdateStrategy: "ROTATE",
       snapshotRetentionLimit: args.redis.snapshotRetentionDays,
       autoMinorVersionUpgrade: true,
       // A replacement would drop every queued job (the reconciler re-enqueues them, slowly).

@@ -2,7 +2,6 @@
 // front door (the Istio ingress gateway), Istio before the first pod, the client address the API
 // trusts, the canary Deployment, and gateway routes that let long requests finish.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mockLoadBalancerHostname } from "../../infra/testing/mocks.ts";
 import { loadStackConfig, type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
 import { TaskModel } from "../../services/api/modules/tasks/model.ts";
 import { k8sObjects, validateK8sObject } from "./k8s-schema.ts";
@@ -21,26 +20,21 @@ const container = (sim: Simulation, name: string) => workload(sim, name).spec.te
 const seconds = (duration: string) => Number(duration.replace(/s$/, ""));
 
 describe.each([...stacks])("%s", (stack) => {
-  test("clients reach the API only through the ingress gateway's load balancer", () => {
+  test("clients reach the API only through the ALB, which sends them to the ingress gateway", () => {
     const sim = sims[stack];
-    const api = k8s(sim, "Service", "api");
-    expect(api.spec.type).toBe("ClusterIP");
-    expect(api.spec.loadBalancerSourceRanges).toBeUndefined();
-
-    const loadBalancers = ofType(sim, "kubernetes:core/v1:Service").filter((r) => (r.inputs as Inputs).spec.type === "LoadBalancer");
-    expect(loadBalancers).toHaveLength(1);
-    const gateway = loadBalancers[0]!;
-    const gatewayService = gateway.inputs as Inputs;
-    expect(gatewayService.metadata).toMatchObject({ name: "istio-ingressgateway", namespace: "istio-ingress" });
-    expect(gatewayService.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"]).toBe("nlb");
-    expect(gatewayService.spec).toMatchObject({ externalTrafficPolicy: "Local", ports: [{ port: 80, targetPort: 80 }] });
-    expect(gatewayService.spec.loadBalancerSourceRanges).toEqual(addonsConfigOf(stack).gateway.allowedCidrs);
-    // The chart's own Service is off; the program's selects the chart's pods, as the Gateway does.
-    expect((release(sim, "gateway").inputs as Inputs).values.service).toEqual({ type: "None" });
-    expect(gatewayService.spec.selector).toEqual(k8s(sim, "Gateway", "api").spec.selector);
-    expect(gateway.dependsOn).toContain(release(sim, "gateway").urn);
-
-    expect(sim.outputs.apiUrl).toBe(`http://${mockLoadBalancerHostname(gateway.name, stack)}`);
+    expect(k8s(sim, "Service", "api").spec.type).toBe("ClusterIP");
+    expect(ofType(sim, "kubernetes:core/v1:Service").filter((r) => (r.inputs as Inputs).spec.type === "LoadBalancer")).toEqual([]);
+    // The gateway chart's own Service, inside the cluster: the ALB reaches its pods directly.
+    expect((release(sim, "gateway").inputs as Inputs).values.service).toEqual({ type: "ClusterIP" });
+    const ingress = k8sResource(sim, "Ingress", "api");
+    const spec = (ingress.inputs as Inputs).spec;
+    expect(spec.ingressClassName).toBe("alb");
+    expect(spec.rules[0].http.paths[0].backend.service).toEqual({ name: "istio-ingressgateway", port: { number: 80 } });
+    const annotations = (ingress.inputs as Inputs).metadata.annotations;
+    expect(annotations["alb.ingress.kubernetes.io/inbound-cidrs"]).toBe(addonsConfigOf(stack).edge.allowedCidrs.join(","));
+    expect(annotations).toMatchObject({ "alb.ingress.kubernetes.io/target-type": "ip", "alb.ingress.kubernetes.io/healthcheck-port": "15021" });
+    // Created after the controller, whose webhook validates it, and after the gateway it sends to.
+    for (const chart of ["aws-load-balancer-controller", "gateway"]) expect(ingress.dependsOn).toContain(release(sim, chart).urn);
   });
 
   test("the gateway routes every request to the stable api until Argo Rollouts weighs the canary in", () => {
@@ -98,13 +92,15 @@ describe.each([...stacks])("%s", (stack) => {
     expect(reloader.values.reloader).toMatchObject({ watchGlobally: false, namespaces: ["mlts"] });
   });
 
-  test("the API takes the client address from the gateway's X-Forwarded-For hop", () => {
+  test("the API takes the client address from the X-Forwarded-For hop the ALB appended", () => {
     const sim = sims[stack];
     expect(container(sim, "api").env).toContainEqual({ name: "TRUST_PROXY", value: "true" });
     expect(container(sim, "worker").env).toBeUndefined();
-    // The gateway trusts no hop from outside: the one it appends is the client's own (kept by the NLB).
+    // The gateway trusts the ALB's one hop, and appends none of its own: the last hop stays the client.
     const istiod = release(sim, "istiod").inputs as Inputs;
-    expect(istiod.values.meshConfig.defaultConfig.gatewayTopology).toEqual({ numTrustedProxies: 0 });
+    expect(istiod.values.meshConfig.defaultConfig.gatewayTopology).toEqual({ numTrustedProxies: 1 });
+    const patch = k8s(sim, "EnvoyFilter", "gateway-client-address").spec.configPatches[0];
+    expect(patch.patch.value.typed_config.skip_xff_append).toBe(true);
   });
 
   test("long requests outlive the 30 s timeout: the task event stream and waiting reads", () => {
@@ -195,8 +191,8 @@ describe("progressive delivery (Argo Rollouts)", () => {
 
 describe("gateway config", () => {
   test("who may reach the gateway is required and checked", async () => {
-    expect(() => loadStackConfig("dev", { config: { "mlts:addons.gateway.allowedCidrs": "[]" } })).toThrow("mlts:addons.gateway.allowedCidrs: Expected array length to be greater or equal to 1, got []");
-    expect(() => loadStackConfig("dev", { config: { "mlts:addons.gateway": "{}" } })).toThrow("mlts:addons.gateway.allowedCidrs: is required");
-    expect(() => loadStackConfig("dev", { config: { "mlts:addons.gateway.allowedCidrs": '["10.0.0.0"]' } })).toThrow('mlts:addons.gateway.allowedCidrs[0]: must be an IPv4 CIDR such as 10.0.0.0/16, got "10.0.0.0"');
+    expect(() => loadStackConfig("dev", { config: { "mlts:addons.edge.allowedCidrs": "[]" } })).toThrow("mlts:addons.edge.allowedCidrs: Expected array length to be greater or equal to 1, got []");
+    expect(() => loadStackConfig("dev", { config: { "mlts:addons.edge": '{"plainHttp": true}' } })).toThrow("mlts:addons.edge.allowedCidrs: is required");
+    expect(() => loadStackConfig("dev", { config: { "mlts:addons.edge.allowedCidrs": '["10.0.0.0"]' } })).toThrow('mlts:addons.edge.allowedCidrs[0]: must be an IPv4 CIDR such as 10.0.0.0/16, got "10.0.0.0"');
   });
 });

@@ -100,28 +100,28 @@ describe("encryption and privacy, in every stack", () => {
     expect(cluster.privateSubnetIds).toHaveLength(ofType(sims[stack], "aws:ec2/subnet:Subnet").length / 2);
   });
 
-  test.each([...stacks])("%s: nothing but the API load balancer is reachable from outside the VPC", (stack) => {
+  test.each([...stacks])("%s: nothing but the API's ALB is reachable from outside the VPC", (stack) => {
     const sim = sims[stack];
     for (const group of inputsOf(sim, "aws:ec2/securityGroup:SecurityGroup")) {
       for (const rule of group.ingress ?? []) expect(rule.cidrBlocks).not.toContain("0.0.0.0/0");
     }
     for (const subnet of inputsOf(sim, "aws:ec2/subnet:Subnet")) expect(subnet.mapPublicIpOnLaunch).not.toBe(true);
     const services = sim.resources.filter((r) => r.type === "kubernetes:core/v1:Service").map((r) => r.inputs as { spec: { type?: string } });
-    expect(services.filter((s) => s.spec.type === "LoadBalancer")).toHaveLength(1);
+    expect(services.filter((s) => s.spec.type === "LoadBalancer")).toHaveLength(0);
+    expect(ofType(sim, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => (r.inputs as { metadata: { name: string } }).metadata.name)).toEqual(["api"]);
   });
 
   test.each([...stacks])("%s: secret values reach pods only through Secrets Manager", (stack) => {
     const sim = sims[stack];
     const dataPasswords = ofType(sim, "random:index/randomPassword:RandomPassword").filter((r) => r.parent?.includes("mlts:data:Data"));
-    expect(dataPasswords).toHaveLength(2); // PostgreSQL and Redis; the JWT key is the application's (AppSecrets)
+    expect(dataPasswords).toHaveLength(1); // Redis's AUTH token; RDS keeps the database's password itself
     const secretString = JSON.parse(only(sim, "aws:secretsmanager/secretVersion:SecretVersion").secretString);
-    expect(Object.keys(secretString).sort()).toEqual(["DATABASE_URL", "JWT_SECRET", "REDIS_URL"]);
+    expect(Object.keys(secretString).sort()).toEqual(["JWT_PREVIOUS_SECRET", "JWT_SECRET", "REDIS_URL"]);
     expect(secretString.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@master\..+:6379$/);
-    expect(secretString.DATABASE_URL).toContain("sslmode=verify-full");
     const k8sJson = JSON.stringify(sim.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs));
     for (const value of Object.values(secretString) as string[]) expect(k8sJson).not.toContain(value);
     const external = k8s(sim, "ExternalSecret", "mlts-app");
-    expect(external.spec.dataFrom[0].extract.key).toStartWith("arn:aws:secretsmanager:");
+    for (const { remoteRef } of external.spec.data) expect(remoteRef.key).toStartWith("arn:aws:secretsmanager:");
     const reader = k8s(sim, "ServiceAccount", "secrets-reader");
     expect(reader.metadata.annotations["eks.amazonaws.com/role-arn"]).toStartWith("arn:aws:iam::");
     const readerRole = ofType(sim, "aws:iam/role:Role").find((r) => r.name === `mlts-${stack}-secrets-reader`)!;
@@ -197,7 +197,7 @@ describe("rollout order and outputs", () => {
       expect((outputs[name] as string).length, name).toBeGreaterThan(0);
     }
     expect(outputs.clusterName).toBe(`mlts-${stack}`);
-    expect(outputs.apiUrl).toStartWith("http://");
+    expect(outputs.apiUrl).toStartWith(stack === "dev" ? "http://" : "https://");
     expect(secretOutputs).toContain("kubeconfig");
   });
 

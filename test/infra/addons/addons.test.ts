@@ -7,11 +7,11 @@ import { parseConfig } from "../../../services/shared/config.ts";
 import { k8sObjects, validateK8sObject } from "../k8s-schema.ts";
 
 const ADDONS = [
-  "EbsCsiDriver", "MetricsServer", "Karpenter", "ExternalSecrets", "Reloader", "Tracing", "Istio",
+  "EbsCsiDriver", "MetricsServer", "Karpenter", "ExternalSecrets", "LoadBalancerController", "Reloader", "Tracing", "Istio", "Edge",
   "ApiTraffic", "ProgressiveDelivery", "GatewayRateLimit", "AlertRouting", "Observability", "MeshAccess", "Keda",
 ];
 const CHARTS = [
-  "aws-ebs-csi-driver", "metrics-server", "karpenter-crd", "karpenter", "external-secrets", "reloader", "base", "cni", "istiod", "gateway",
+  "aws-ebs-csi-driver", "metrics-server", "karpenter-crd", "karpenter", "external-secrets", "aws-load-balancer-controller", "reloader", "base", "cni", "istiod", "gateway",
   "keda", "kube-prometheus-stack", "prometheus-blackbox-exporter", "opentelemetry-collector", "jaeger", "argo-rollouts",
 ];
 
@@ -62,7 +62,7 @@ describe.each(stacks.map((s) => [s]))("%s stack", (stack) => {
 
   test("the gateway's rate limits are the API's, as the API parses its own environment", async () => {
     const { resources } = await simulateStack(stack);
-    const [filter] = ofKind(resources, "EnvoyFilter");
+    const filter = ofKind(resources, "EnvoyFilter").find((f) => f.metadata.name === "api-local-rate-limit");
     const [configMap] = ofKind(resources, "ConfigMap").filter((c) => c.metadata.name === "mlts-config");
     // The API's environment: the ConfigMap, and the synced Secret's keys (values are irrelevant here).
     const secrets = { DATABASE_URL: "postgresql://mlts@db:5432/mlts", REDIS_URL: "rediss://:token@redis:6379", JWT_SECRET: "x".repeat(64) };
@@ -85,7 +85,7 @@ describe("dev", () => {
 
 test("a limit in the API's notation with a multiple of its unit reaches the gateway as the same bucket", async () => {
   const { resources } = await simulateStack("dev", { config: { "mlts:app.rateLimits.login": "30/10s" } });
-  const descriptors = ofKind(resources, "EnvoyFilter")[0]!.spec.configPatches[0].patch.value.typed_config.descriptors;
+  const descriptors = ofKind(resources, "EnvoyFilter").find((f) => f.metadata.name === "api-local-rate-limit")!.spec.configPatches[0].patch.value.typed_config.descriptors;
   expect(descriptors).toContainEqual({ entries: [{ key: "route", value: "login" }, { key: "remote_address" }], token_bucket: { max_tokens: 30, tokens_per_fill: 30, fill_interval: "10s" } });
   expect(() => loadStackConfig("dev", { config: { "mlts:app.rateLimits.login": "30 per minute" } })).toThrow("mlts:app.rateLimits.login");
 });
