@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KARPENTER_CHART } from "../../infra/addons/karpenter.ts";
 import { EBS_CSI_CHART } from "../../infra/addons/ebs-csi.ts";
+import { LOAD_BALANCER_CONTROLLER_CHART } from "../../infra/addons/load-balancer-controller.ts";
 import { upstreamIam } from "../../infra/controller-iam.ts";
 import { chartFacts, coalesce, isMap } from "../../infra/policy/lib/charts.ts";
 import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
@@ -103,7 +104,16 @@ describe("the checks themselves", () => {
 });
 
 describe("controllers' IAM comes from the same release as their chart", () => {
-  test.each([["karpenter", KARPENTER_CHART.version], ["aws-ebs-csi-driver", EBS_CSI_CHART.version]])("%s", (controller, pinned) => {
+  test.each([
+    ["karpenter", KARPENTER_CHART.version],
+    ["aws-ebs-csi-driver", EBS_CSI_CHART.version],
+    ["aws-load-balancer-controller", LOAD_BALANCER_CONTROLLER_CHART.version],
+  ])("%s", (controller, pinned) => {
     expect(upstreamIam(controller).chartVersion).toBe(pinned);
+  });
+
+  test("the load balancer controller may set listener attributes (since v2.9, or its ALBs get no targets)", () => {
+    const policy = JSON.parse(readFileSync(join(CHARTS, "..", "iam", "aws-load-balancer-controller", "policy.json"), "utf8")) as { Statement: { Action: string | string[] }[] };
+    expect(policy.Statement.flatMap((s) => [s.Action].flat())).toContain("elasticloadbalancing:ModifyListenerAttributes");
   });
 });
