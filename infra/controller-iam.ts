@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -52,4 +53,23 @@ export function controllerPolicies(controller: string, values: Record<string, pu
     const document = { Version: "2012-10-17", Statement: statements.filter((s) => sids.includes(s.Sid ?? "")) };
     return [resource, resolved.apply((v) => substitute(JSON.stringify(document), v))];
   }));
+}
+
+/**
+ * The IAM role a controller's service account assumes (IRSA), with the controller's upstream
+ * policies attached as managed policies (each has room for 6,144 characters, an inline one does
+ * not for Karpenter's). Create the controller's release after the attachments.
+ */
+export function controllerRole(
+  cluster: { serviceAccountRole(name: string, namespace: string, serviceAccount: string, opts: pulumi.CustomResourceOptions): aws.iam.Role },
+  name: string,
+  controller: { upstream: string; namespace: string; serviceAccount: string; values?: Record<string, pulumi.Input<string>> },
+  opts: pulumi.CustomResourceOptions,
+): { role: aws.iam.Role; policies: aws.iam.RolePolicyAttachment[] } {
+  const role = cluster.serviceAccountRole(`${name}-controller`, controller.namespace, controller.serviceAccount, opts);
+  const policies = Object.entries(controllerPolicies(controller.upstream, controller.values ?? {})).map(([policyName, policy]) => {
+    const managed = new aws.iam.Policy(`${name}-${policyName}`, { policy }, opts);
+    return new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managed.arn }, opts);
+  });
+  return { role, policies };
 }

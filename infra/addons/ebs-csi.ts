@@ -1,8 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster.ts";
-import { controllerPolicies } from "../controller-iam.ts";
+import { controllerRole } from "../controller-iam.ts";
 import { type ChartSource, helmRelease } from "./helm.ts";
 
 export const EBS_CSI_CHART: ChartSource = {
@@ -35,9 +34,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
   constructor(name: string, args: EbsCsiDriverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:EbsCsiDriver", name, {}, opts);
     const parent = { parent: this };
-    const role = args.cluster.serviceAccountRole(`${name}-controller`, EBS_CSI_CHART.namespace, SERVICE_ACCOUNT, parent);
-    const policies = Object.entries(controllerPolicies("aws-ebs-csi-driver", {})).map(([policyName, policy]) =>
-      new aws.iam.RolePolicy(`${name}-${policyName}`, { role: role.id, policy }, parent));
+    const { role, policies } = controllerRole(args.cluster, name, { upstream: "aws-ebs-csi-driver", namespace: EBS_CSI_CHART.namespace, serviceAccount: SERVICE_ACCOUNT }, parent);
 
     const release = helmRelease("aws-ebs-csi-driver", EBS_CSI_CHART, {
       controller: {

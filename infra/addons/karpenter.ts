@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster.ts";
 import type { Architecture, ClusterConfig } from "../config.ts";
-import { controllerPolicies, substitute, upstreamIam } from "../controller-iam.ts";
+import { controllerRole, substitute, upstreamIam } from "../controller-iam.ts";
 import type { Network } from "../network.ts";
 import { customResource } from "./custom-resource.ts";
 import { type ChartSource, helmRelease } from "./helm.ts";
@@ -76,26 +76,27 @@ export class Karpenter extends pulumi.ComponentResource {
     // Nodes join the cluster through an access entry (the cluster uses API authentication).
     const nodeAccess = new aws.eks.AccessEntry(`${name}-nodes`, { clusterName: cluster.name, principalArn: nodeRole.arn, type: "EC2_LINUX" }, parent);
 
-    const controllerRole = cluster.serviceAccountRole(`${name}-controller`, KARPENTER_CHART.namespace, SERVICE_ACCOUNT, parent);
-    const controllerPolicy = Object.entries(controllerPolicies("karpenter", {
-      "AWS::Partition": partition,
-      "AWS::Region": region,
-      "AWS::AccountId": accountId,
-      ClusterName: cluster.name,
-      "KarpenterNodeRole.Arn": nodeRole.arn,
-      "KarpenterInterruptionQueue.Arn": queue.arn,
-    })).map(([policyName, policy]) => {
-      const managed = new aws.iam.Policy(`${name}-${policyName}`, { policy }, parent);
-      return new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: controllerRole.name, policyArn: managed.arn }, parent);
-    });
+    const identity = controllerRole(cluster, name, {
+      upstream: "karpenter",
+      namespace: KARPENTER_CHART.namespace,
+      serviceAccount: SERVICE_ACCOUNT,
+      values: {
+        "AWS::Partition": partition,
+        "AWS::Region": region,
+        "AWS::AccountId": accountId,
+        ClusterName: cluster.name,
+        "KarpenterNodeRole.Arn": nodeRole.arn,
+        "KarpenterInterruptionQueue.Arn": queue.arn,
+      },
+    }, parent);
 
     const k8sOpts = { parent: this, provider: args.provider };
     const crds = helmRelease("karpenter-crd", KARPENTER_CRD_CHART, {}, k8sOpts);
     const controller = helmRelease("karpenter", KARPENTER_CHART, {
       replicas: args.replicas,
       settings: { clusterName: cluster.name, interruptionQueue: queue.name },
-      serviceAccount: { name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": controllerRole.arn } },
-    }, { ...k8sOpts, dependsOn: [crds, ...controllerPolicy] }, { skipCrds: true });
+      serviceAccount: { name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": identity.role.arn } },
+    }, { ...k8sOpts, dependsOn: [crds, ...identity.policies] }, { skipCrds: true });
 
     const nodeClassSpec = pulumi.all([pulumi.output(args.network.privateSubnetIds), cluster.securityGroupId, nodeRole.name])
       .apply(([subnetIds, securityGroupId, role]): IEC2NodeClass["spec"] => ({

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster.ts";
-import { controllerPolicies } from "../controller-iam.ts";
+import { controllerRole } from "../controller-iam.ts";
 import type { Network } from "../network.ts";
 import { type ChartSource, helmRelease } from "./helm.ts";
 
@@ -37,11 +37,11 @@ export class LoadBalancerController extends pulumi.ComponentResource {
   constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:LoadBalancerController", name, {}, opts);
     const parent = { parent: this };
-    const role = args.cluster.serviceAccountRole(`${name}-controller`, LOAD_BALANCER_CONTROLLER_CHART.namespace, SERVICE_ACCOUNT, parent);
-    const policies = Object.entries(controllerPolicies("aws-load-balancer-controller", {})).map(([policyName, policy]) => {
-      const managed = new aws.iam.Policy(`${name}-${policyName}`, { policy }, parent);
-      return new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managed.arn }, parent);
-    });
+    const { role, policies } = controllerRole(args.cluster, name, {
+      upstream: "aws-load-balancer-controller",
+      namespace: LOAD_BALANCER_CONTROLLER_CHART.namespace,
+      serviceAccount: SERVICE_ACCOUNT,
+    }, parent);
     this.release = helmRelease("aws-load-balancer-controller", LOAD_BALANCER_CONTROLLER_CHART, {
       clusterName: args.cluster.name,
       region: aws.getRegionOutput({}, parent).region,
