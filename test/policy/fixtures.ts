@@ -62,13 +62,14 @@ export const pinnedCharts = {
 
 /**
  * A `kubernetes:helm.sh/v3:Release` of a pinned chart, shaped as infra/addons/helm.ts creates it
- * (fixed name, atomic, timeout; OCI charts as `oci://registry/path/chart`). The release name
- * defaults to the chart's; pass `namespace` or `name` to move or rename it.
+ * (fixed name, atomic, timeout, its namespace made by the program rather than by Helm; OCI charts as
+ * `oci://registry/path/chart`). The release name defaults to the chart's; pass `namespace` or `name`
+ * to move or rename it, `createNamespace` to let Helm create the namespace.
  */
 export function helmRelease(
   chart: keyof typeof pinnedCharts,
   values: Record<string, unknown> = {},
-  options: FixtureOptions & { namespace?: string } = {},
+  options: FixtureOptions & { namespace?: string; createNamespace?: boolean } = {},
 ) {
   const { version, repository, namespace } = pinnedCharts[chart];
   const name = options.name ?? chart;
@@ -81,6 +82,7 @@ export function helmRelease(
       version,
       ...(oci ? {} : { repositoryOpts: { repo: repository } }),
       namespace: options.namespace ?? namespace,
+      createNamespace: options.createNamespace ?? false,
       atomic: true,
       timeout: 900,
       values,
@@ -103,4 +105,65 @@ export function kubernetesObject(
 ) {
   const groupVersion = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
   return resource(`kubernetes:${groupVersion}:${kind}`, { apiVersion, kind, metadata, ...props }, { name: metadata.name, ...options });
+}
+
+/**
+ * A namespace as infra/addons/helm.ts podSecurityNamespace creates it (Pulumi name
+ * `namespace-<name>`): Pod Security enforced at `level`, restricted warned and audited, and for
+ * less than restricted the reason in the `mlts.io/pod-security-reason` annotation.
+ */
+export function podSecurityNamespace(name: string, level = "restricted", reason?: string, options: FixtureOptions = {}) {
+  return kubernetesObject("v1", "Namespace", {
+    name,
+    labels: { "pod-security.kubernetes.io/enforce": level, "pod-security.kubernetes.io/warn": "restricted", "pod-security.kubernetes.io/audit": "restricted" },
+    ...(reason === undefined ? {} : { annotations: { "mlts.io/pod-security-reason": reason } }),
+  }, {}, { name: `namespace-${name}`, ...options });
+}
+
+export const certificateArn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+export const webAclArn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/66666666-7777-8888-9999-000000000000";
+
+/**
+ * The API's web ACL as infra/addons/edge.ts creates it. Stack policies see a resource's outputs
+ * after `pulumi up` (pass `arn`), its inputs alone offline and in a preview (no ARN).
+ */
+export function webAcl(options: FixtureOptions & { arn?: string } = {}) {
+  const { arn, ...rest } = options;
+  return resource("aws:wafv2/webAcl:WebAcl", { scope: "REGIONAL", defaultAction: { allow: {} }, ...(arn === undefined ? {} : { arn }) }, { name: "edge", ...rest });
+}
+
+/** The Edge's listeners without a domain (dev): plain HTTP, no certificate, nothing to redirect to. */
+export const plainHttp = { "listen-ports": '[{"HTTP": 80}]', "ssl-redirect": undefined, "certificate-arn": undefined } as const;
+
+/**
+ * The API's Ingress as infra/addons/edge.ts creates it for a stack with a domain: an internet-facing
+ * ALB (class `alb`) with HTTP and HTTPS listeners, the certificate, HTTP redirected, and the web ACL.
+ * `annotations` are the AWS Load Balancer Controller's by their short name (`scheme`, `listen-ports`,
+ * ...) or any other by its full key; `undefined` removes one. `ingressClassName: undefined` leaves
+ * the class out of the spec.
+ */
+export function albIngress(
+  annotations: Record<string, string | undefined> = {},
+  options: FixtureOptions & { ingressClassName?: string | undefined } = {},
+) {
+  const { ingressClassName, ...rest } = { ingressClassName: "alb", ...options };
+  const merged: Record<string, string | undefined> = {
+    scheme: "internet-facing",
+    "target-type": "ip",
+    "group.name": "mlts-api",
+    "listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]',
+    "ssl-redirect": "443",
+    "certificate-arn": certificateArn,
+    "wafv2-acl-arn": webAclArn,
+    ...annotations,
+  };
+  const full = Object.fromEntries(
+    Object.entries(merged).flatMap(([key, value]) => (value === undefined ? [] : [[key.includes("/") ? key : `alb.ingress.kubernetes.io/${key}`, value]])),
+  );
+  return kubernetesObject("networking.k8s.io/v1", "Ingress", { name: "api", namespace: "istio-ingress", annotations: full }, {
+    spec: {
+      ...(ingressClassName === undefined ? {} : { ingressClassName }),
+      rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "istio-ingressgateway", port: { number: 80 } } } }] } }],
+    },
+  }, { name: "edge", ...rest });
 }

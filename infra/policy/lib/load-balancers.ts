@@ -1,26 +1,44 @@
 // What makes a Kubernetes object an internet-facing load balancer on EKS.
 
 const ALB = "alb.ingress.kubernetes.io";
+const SERVICE = "service.beta.kubernetes.io";
+
+function annotationsOf(props: Record<string, unknown>): Record<string, string> {
+  return (props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
+}
 
 /** An annotation of the AWS Load Balancer Controller on an object's props. */
 export function albAnnotation(props: Record<string, unknown>, name: string): string | undefined {
-  return (props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[`${ALB}/${name}`];
+  return annotationsOf(props)[`${ALB}/${name}`];
 }
 
 /**
- * "alb" for an Ingress of the `alb` class with the internet-facing scheme, "service" for a Service
- * of type LoadBalancer that is not marked internal (EKS makes those internet-facing), else undefined.
+ * "alb" for an Ingress of the `alb` class (spec.ingressClassName, or the legacy
+ * `kubernetes.io/ingress.class` annotation the controller still honours) with the internet-facing
+ * scheme; "service" for an internet-facing Service of type LoadBalancer; else undefined.
+ *
+ * Who makes a Service's load balancer decides its default: the AWS Load Balancer Controller (for
+ * its class `service.k8s.aws/nlb`, or type `external`/`nlb-ip`) makes it internal unless the
+ * scheme (or its legacy `aws-load-balancer-internal: "false"`) says otherwise; EKS's own
+ * controller, which takes every other one, makes it internet-facing unless
+ * `aws-load-balancer-internal` is set (to anything but "" or "false"), and ignores the scheme annotation.
  */
 export function internetFacing(resource: { type: string; props: Record<string, unknown> }): "alb" | "service" | undefined {
+  const annotations = annotationsOf(resource.props);
   if (resource.type === "kubernetes:networking.k8s.io/v1:Ingress") {
     const spec = resource.props.spec as { ingressClassName?: string } | undefined;
-    return spec?.ingressClassName === "alb" && albAnnotation(resource.props, "scheme") === "internet-facing" ? "alb" : undefined;
+    const ingressClass = spec?.ingressClassName ?? annotations["kubernetes.io/ingress.class"];
+    return ingressClass === "alb" && annotations[`${ALB}/scheme`] === "internet-facing" ? "alb" : undefined;
   }
   if (resource.type === "kubernetes:core/v1:Service") {
-    const spec = resource.props.spec as { type?: string } | undefined;
-    const annotations = (resource.props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
-    const internal = annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internal" || annotations["service.beta.kubernetes.io/aws-load-balancer-internal"] === "true";
-    return spec?.type === "LoadBalancer" && !internal ? "service" : undefined;
+    const spec = resource.props.spec as { type?: string; loadBalancerClass?: string } | undefined;
+    if (spec?.type !== "LoadBalancer") return undefined;
+    const internal = annotations[`${SERVICE}/aws-load-balancer-internal`];
+    const byController = spec.loadBalancerClass === "service.k8s.aws/nlb" || ["external", "nlb-ip"].includes(annotations[`${SERVICE}/aws-load-balancer-type`] ?? "");
+    const facing = byController
+      ? (annotations[`${SERVICE}/aws-load-balancer-scheme`] ?? (internal === "false" ? "internet-facing" : "internal")) === "internet-facing"
+      : !internal || internal === "false";
+    return facing ? "service" : undefined;
   }
   return undefined;
 }

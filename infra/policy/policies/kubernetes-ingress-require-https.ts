@@ -19,9 +19,11 @@ export const kubernetesIngressRequireHttps: ResourceValidationPolicy = {
     if (facing === "service") {
       reportViolation(`${describe(args)} is an internet-facing LoadBalancer Service: serve it through an HTTPS ALB Ingress instead.`);
     } else if (facing === "alb") {
-      const ports = JSON.parse(albAnnotation(args.props, "listen-ports") ?? '[{"HTTP": 80}]') as Record<string, number>[];
+      const certificate = albAnnotation(args.props, "certificate-arn");
+      // Without listen-ports the controller listens on HTTPS 443 when a certificate is named, else on HTTP 80.
+      const ports = JSON.parse(albAnnotation(args.props, "listen-ports") ?? (certificate ? '[{"HTTPS": 443}]' : '[{"HTTP": 80}]')) as Record<string, number>[];
       const protocols = ports.flatMap((port) => Object.keys(port));
-      if (!protocols.includes("HTTPS") || !albAnnotation(args.props, "certificate-arn")) {
+      if (!protocols.includes("HTTPS") || !certificate) {
         reportViolation(`${describe(args)} has no HTTPS listener with a certificate (listen-ports, certificate-arn).`);
       }
       if (protocols.includes("HTTP") && !albAnnotation(args.props, "ssl-redirect")) {

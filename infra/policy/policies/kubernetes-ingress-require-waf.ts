@@ -13,8 +13,9 @@ export const kubernetesIngressRequireWaf: StackValidationPolicy = {
     const acls = args.resources.filter((r) => r.type === "aws:wafv2/webAcl:WebAcl");
     for (const ingress of args.resources.filter((r) => internetFacing(r) === "alb")) {
       const arn = albAnnotation(ingress.props, "wafv2-acl-arn");
-      // In a preview the ARN is unknown: the Ingress must at least depend on a web ACL of the stack.
-      const named = acls.some((acl) => acl.props.arn === arn || ingress.dependencies.some((d) => d.urn === acl.urn));
+      // An ACL's ARN is known after `pulumi up`; offline and in a preview it is not, and the Ingress
+      // must at least depend on a web ACL of the stack.
+      const named = acls.some((acl) => (acl.props.arn !== undefined ? acl.props.arn === arn : ingress.dependencies.some((d) => d.urn === acl.urn)));
       if (!arn || !named) reportViolation(`${describe(ingress)} is an internet-facing ALB with no web ACL of the stack (wafv2-acl-arn).`, ingress.urn);
     }
   },
