@@ -41,11 +41,13 @@ export default async function program() {
   new AccountSecurity(config.name, config.security);
   const images = new ServiceImages(config.name, { ...config.images, architecture: config.cluster.architecture });
   const { provider } = cluster;
+  // Controllers run on the system nodes: two replicas where there are two nodes to spread them on.
+  const controllerReplicas = Math.min(config.cluster.systemNodes.count, 2);
 
   // What the cluster needs before anything runs on it: storage, the metrics API, node autoscaling,
   // secrets from AWS, and rolling pods when those secrets change.
   const storage = new EbsCsiDriver("ebs-csi", { provider, cluster, tags });
-  const metricsServer = new MetricsServer("metrics-server", { provider, highlyAvailable: config.cluster.systemNodes.count > 1 });
+  const metricsServer = new MetricsServer("metrics-server", { provider, highlyAvailable: controllerReplicas > 1 });
   new Karpenter("karpenter", {
     provider,
     cluster,
@@ -53,10 +55,10 @@ export default async function program() {
     nodePool: config.cluster.nodePool,
     architecture: config.cluster.architecture,
     tags,
-    replicas: Math.min(config.cluster.systemNodes.count, 2),
+    replicas: controllerReplicas,
   });
   const externalSecrets = new ExternalSecrets("external-secrets", { provider });
-  const loadBalancers = new LoadBalancerController("load-balancer-controller", { provider, cluster, network, replicas: Math.min(config.cluster.systemNodes.count, 2) });
+  const loadBalancers = new LoadBalancerController("load-balancer-controller", { provider, cluster, network, replicas: controllerReplicas });
   new Reloader("reloader", { provider, namespaces: [app.namespace] });
 
   // The mesh comes before the application: its pods get sidecars, and their spans a collector.
