@@ -35,6 +35,8 @@ export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 export const CANARY_LADDER = [5, 10, 25, 50] as const;
 /** The checks a canary analysis can run, each on the SLO queries the alerts use (addons/progressive-delivery.ts). */
 export const CANARY_ANALYSES = ["success-rate", "latency", "task-failures"] as const;
+/** The retentions CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const Duration = (fallback?: string) => T.String({ pattern: "^\\d+(s|m|h)$", description: "a duration such as 30s, 5m or 1h", ...(fallback ? { default: fallback } : {}) });
 
 const StackConfigSchema = T.Object({
@@ -155,6 +157,16 @@ const StackConfigSchema = T.Object({
       storageGiB: Int(5, 10_000, 20),
       /** Where alerts go: an SNS topic with these email subscriptions. Required. */
       alertEmails: T.Array(T.String({ pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$" }), { minItems: 1 }),
+      /**
+       * Receivers besides email (addons/alerting.ts): Slack gets every alert, PagerDuty pages the
+       * critical ones. Their webhook URL and routing key are never in this file: they are values of
+       * the stack's alert-receivers secret in Secrets Manager (docs/deploying.md).
+       */
+      alertReceivers: Section({ slack: Bool(false), pagerDuty: Bool(false) }),
+    }),
+    /** Every container's log lines, shipped to one CloudWatch log group per namespace (addons/log-shipping.ts). */
+    logs: Section({
+      retentionDays: T.Union(LOG_RETENTION_DAYS.map((d) => T.Literal(d)), { default: 30, description: `one of ${LOG_RETENTION_DAYS.join(", ")}` }),
     }),
     tracing: Section({ samplingRatio: T.Number({ minimum: 0, maximum: 1, default: 0.1 }) }),
   }),

@@ -120,6 +120,7 @@ export default async function program() {
   const alerting = new AlertRouting("alerting", {
     cluster,
     emails: addons.observability.alertEmails,
+    receivers: addons.observability.alertReceivers,
     namespace: KUBE_PROMETHEUS_STACK_CHART.namespace,
     serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
   });
@@ -139,6 +140,7 @@ export default async function program() {
     alertmanager: alerting.alertmanagerValues,
     istioReady: istio.istiod,
   }, afterApp);
+  alerting.syncReceiverSecret(observability.namespace, [observability.prometheusStack, externalSecrets.release]);
   new MeshAccess("mesh-access", {
     provider,
     istio,
