@@ -1,18 +1,19 @@
 import { AlertRouting } from "./addons/alerting.ts";
 import { API_ROUTES, API_VIRTUAL_SERVICE, ApiTraffic } from "./addons/api-traffic.ts";
-import { ChaosMesh } from "./addons/chaos-mesh.ts";
+import { CHAOS_MESH_CHART, ChaosMesh } from "./addons/chaos-mesh.ts";
 import { EbsCsiDriver, DEFAULT_STORAGE_CLASS } from "./addons/ebs-csi.ts";
-import { ExternalSecrets } from "./addons/external-secrets.ts";
-import { Istio } from "./addons/istio.ts";
+import { EXTERNAL_SECRETS_CHART, ExternalSecrets } from "./addons/external-secrets.ts";
+import { GATEWAY_NAMESPACE, Istio, ISTIO_NAMESPACE } from "./addons/istio.ts";
 import { Karpenter } from "./addons/karpenter.ts";
-import { Keda } from "./addons/keda.ts";
+import { KEDA_CHART, Keda } from "./addons/keda.ts";
+import { FLUENT_BIT_CHART, LogShipping } from "./addons/log-shipping.ts";
 import { MeshAccess } from "./addons/mesh-access.ts";
 import { MetricsServer } from "./addons/metrics-server.ts";
 import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
-import { apiRolloutStrategy, PREVIEW_URL_ARG, ProgressiveDelivery } from "./addons/progressive-delivery.ts";
+import { apiRolloutStrategy, ARGO_ROLLOUTS_CHART, PREVIEW_URL_ARG, ProgressiveDelivery } from "./addons/progressive-delivery.ts";
 import { GatewayRateLimit } from "./addons/rate-limit.ts";
-import { Reloader } from "./addons/reloader.ts";
-import { OTLP_GRPC_PORT, Tracing } from "./addons/tracing.ts";
+import { RELOADER_CHART, Reloader } from "./addons/reloader.ts";
+import { OTLP_GRPC_PORT, Tracing, TRACING_NAMESPACE } from "./addons/tracing.ts";
 import { APP, Application } from "./app/index.ts";
 import { hardenedPod, labels, METRICS_PORT, resources, SCRAPE_LABEL } from "./app/workload.ts";
 import { Cluster } from "./cluster.ts";
@@ -51,6 +52,19 @@ export default async function program() {
   });
   const externalSecrets = new ExternalSecrets("external-secrets", { provider });
   new Reloader("reloader", { provider, namespaces: [app.namespace] });
+  // Every namespace the stack runs containers in (EKS's own add-ons run in kube-system); the
+  // policy kubernetes-any-namespace-require-log-shipping names any this list misses.
+  new LogShipping("logs", {
+    provider,
+    cluster,
+    clusterName: config.name,
+    retentionDays: addons.logs.retentionDays,
+    namespaces: [
+      "kube-system", app.namespace, ISTIO_NAMESPACE, GATEWAY_NAMESPACE, TRACING_NAMESPACE,
+      ...[FLUENT_BIT_CHART, EXTERNAL_SECRETS_CHART, RELOADER_CHART, ARGO_ROLLOUTS_CHART, KUBE_PROMETHEUS_STACK_CHART, KEDA_CHART].map((chart) => chart.namespace),
+      ...(addons.chaos.enabled ? [CHAOS_MESH_CHART.namespace] : []),
+    ],
+  });
 
   // The mesh comes before the application: its pods get sidecars, and their spans a collector.
   const tracing = new Tracing("tracing", { provider });

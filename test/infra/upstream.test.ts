@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KARPENTER_CHART } from "../../infra/addons/karpenter.ts";
 import { EBS_CSI_CHART } from "../../infra/addons/ebs-csi.ts";
+import { FLUENT_BIT_CHART } from "../../infra/addons/log-shipping.ts";
 import { upstreamIam } from "../../infra/controller-iam.ts";
 import { chartFacts, coalesce, isMap } from "../../infra/policy/lib/charts.ts";
 import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
@@ -103,7 +104,7 @@ describe("the checks themselves", () => {
 });
 
 describe("controllers' IAM comes from the same release as their chart", () => {
-  test.each([["karpenter", KARPENTER_CHART.version], ["aws-ebs-csi-driver", EBS_CSI_CHART.version]])("%s", (controller, pinned) => {
+  test.each([["karpenter", KARPENTER_CHART.version], ["aws-ebs-csi-driver", EBS_CSI_CHART.version], ["aws-for-fluent-bit", FLUENT_BIT_CHART.version]])("%s", (controller, pinned) => {
     expect(upstreamIam(controller).chartVersion).toBe(pinned);
   });
 });

@@ -22,6 +22,7 @@ import { awsRdsInstanceRequireMultiAz } from "./aws-rds-instance-require-multi-a
 import { awsS3BucketDisallowPublicAccess } from "./aws-s3-bucket-disallow-public-access.ts";
 import { awsS3BucketDisallowUnencryptedStorage } from "./aws-s3-bucket-disallow-unencrypted-storage.ts";
 import { kubernetesAlertmanagerRequireReceiver } from "./kubernetes-alertmanager-require-receiver.ts";
+import { kubernetesAnyNamespaceRequireLogShipping } from "./kubernetes-any-namespace-require-log-shipping.ts";
 import { kubernetesAnyResourceRequireReadyNodes } from "./kubernetes-any-resource-require-ready-nodes.ts";
 import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-apps-deployment-require-minimum-replicas.ts";
 import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
@@ -74,6 +75,7 @@ export const policies: Policies = [
   awsS3BucketDisallowPublicAccess,
   awsS3BucketDisallowUnencryptedStorage,
   kubernetesAlertmanagerRequireReceiver,
+  kubernetesAnyNamespaceRequireLogShipping,
   kubernetesAnyResourceRequireReadyNodes,
   kubernetesAppsDeploymentRequireMinimumReplicas,
   kubernetesAppsDeploymentRequireNetworkPolicy,

@@ -1,0 +1,53 @@
+// Container logs as each stack would ship them: Fluent Bit's release, the log groups it writes to,
+// their key, and its role's permissions (the plugin's own, scoped to those groups).
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UNATTRIBUTED } from "../../../infra/addons/log-shipping.ts";
+import { loadStackConfig, simulateStack, stacks } from "../../../infra/testing/simulate.ts";
+import { type Inputs, ofType } from "../resources.ts";
+
+const upstreamPolicy = JSON.parse(readFileSync(join(import.meta.dir, "../../../infra/upstream/iam/aws-for-fluent-bit/policy.json"), "utf8"));
+
+describe.each([...stacks])("%s", (stack) => {
+  const prefix = `/aws/eks/mlts-${stack}/containers`;
+  const shipping = async () => {
+    const sim = await simulateStack(stack);
+    const own = (type: string) => ofType(sim, type).filter((r) => r.parent?.includes("mlts:addons:LogShipping")).map((r) => r.inputs as Inputs);
+    return { sim, own };
+  };
+
+  test("one log group per namespace, under our key, kept for the configured retention", async () => {
+    const { own } = await shipping();
+    const groups = own("aws:cloudwatch/logGroup:LogGroup");
+    const names = groups.map((g) => g.name.slice(prefix.length + 1)).sort();
+    expect(names).toEqual(expect.arrayContaining(["kube-system", "mlts", "monitoring", "logging", "istio-system", UNATTRIBUTED]));
+    expect(names.includes("chaos-mesh")).toBe(stack === "staging");
+    const [key] = own("aws:kms/key:Key");
+    for (const group of groups) {
+      expect(group.name).toStartWith(`${prefix}/`);
+      expect(group.kmsKeyId).toStartWith("arn:aws:kms:");
+      expect(group.retentionInDays).toBe(loadStackConfig(stack).addons.logs.retentionDays);
+    }
+    // CloudWatch Logs itself encrypts with the key, and only for these groups.
+    const statement = JSON.parse(key!.policy).Statement.find((s: { Sid?: string }) => s.Sid === "CloudWatchLogs");
+    expect(statement.Principal).toEqual({ Service: "logs.us-east-1.amazonaws.com" });
+    expect(statement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${prefix}/*`);
+  });
+
+  test("Fluent Bit writes each namespace to its group, creates none, and may write nowhere else", async () => {
+    const { own } = await shipping();
+    const [release] = own("kubernetes:helm.sh/v3:Release");
+    expect(release!.values.cloudWatchLogs).toMatchObject({
+      enabled: true,
+      region: "us-east-1",
+      logGroupTemplate: `${prefix}/$kubernetes['namespace_name']`,
+      logGroupName: `${prefix}/${UNATTRIBUTED}`,
+      autoCreateGroup: false,
+    });
+    const [policy] = own("aws:iam/rolePolicy:RolePolicy").map((p) => JSON.parse(p.policy));
+    expect(policy.Statement.map((s: { Action: string[] }) => s.Action)).toEqual(upstreamPolicy.Statement.map((s: { Action: string[] }) => s.Action));
+    const groupsArn = `arn:aws:logs:us-east-1:123456789012:log-group:${prefix}/*`;
+    expect(policy.Statement[0].Resource).toEqual([groupsArn, `${groupsArn}:log-stream:*`]);
+  });
+});
