@@ -85,6 +85,8 @@ const StackConfigSchema = T.Object({
     skipFinalSnapshot: Bool(false),
     /** Pulumi's `protect`: no `up` or `destroy` may delete or replace the instance until it is turned off. */
     protect: Bool(false),
+    /** Performance Insights (7 days, the free retention): which queries load the database, for the dashboards and incidents. */
+    performanceInsights: Bool(false),
   }),
   redis: Section({
     engineVersion: T.String({ default: "7.1" }),

@@ -15,6 +15,8 @@ const DB_NAME = "mlts";
 const DB_USER = "mlts";
 const POSTGRES_PORT = 5432;
 const REDIS_PORT = 6379;
+/** Performance Insights' free retention. */
+const PERFORMANCE_INSIGHTS_DAYS = 7;
 
 /**
  * PostgreSQL and Redis for the services: private (reachable only from inside the VPC), encrypted at
@@ -24,6 +26,9 @@ const REDIS_PORT = 6379;
 export class Data extends pulumi.ComponentResource {
   readonly databaseEndpoint: pulumi.Output<string>;
   readonly redisEndpoint: pulumi.Output<string>;
+  /** What CloudWatch names them by: the instance's identifier, the replication group's id. */
+  readonly databaseIdentifier: pulumi.Output<string>;
+  readonly redisReplicationGroupId: pulumi.Output<string>;
   /** DATABASE_URL and REDIS_URL as the services read them (secret outputs). */
   readonly databaseUrl: pulumi.Output<string>;
   readonly redisUrl: pulumi.Output<string>;
@@ -73,6 +78,9 @@ export class Data extends pulumi.ComponentResource {
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      ...(args.database.performanceInsights
+        ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.arn, performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_DAYS }
+        : {}),
       // A replacement would start from an empty database.
     }, { parent: this, protect: args.database.protect });
 
@@ -109,6 +117,8 @@ export class Data extends pulumi.ComponentResource {
     // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
     this.databaseUrl = pulumi.secret(pulumi.interpolate`postgresql://${DB_USER}:${dbPassword.result}@${db.address}:${POSTGRES_PORT}/${DB_NAME}?sslmode=verify-full`);
     this.redisUrl = pulumi.secret(pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`);
+    this.databaseIdentifier = db.identifier;
+    this.redisReplicationGroupId = redis.id;
     this.databaseEndpoint = pulumi.interpolate`${db.address}:${POSTGRES_PORT}`;
     this.redisEndpoint = pulumi.interpolate`${redis.primaryEndpointAddress}:${REDIS_PORT}`;
     this.registerOutputs({ databaseEndpoint: this.databaseEndpoint, redisEndpoint: this.redisEndpoint });

@@ -9,12 +9,13 @@ import { KEDA_CHART, Keda } from "./addons/keda.ts";
 import { FLUENT_BIT_CHART, LogShipping } from "./addons/log-shipping.ts";
 import { MeshAccess } from "./addons/mesh-access.ts";
 import { MetricsServer } from "./addons/metrics-server.ts";
-import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
+import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
 import { apiRolloutStrategy, ARGO_ROLLOUTS_CHART, PREVIEW_URL_ARG, ProgressiveDelivery } from "./addons/progressive-delivery.ts";
 import { GatewayRateLimit } from "./addons/rate-limit.ts";
 import { RELOADER_CHART, Reloader } from "./addons/reloader.ts";
 import { OTLP_GRPC_PORT, Tracing, TRACING_NAMESPACE } from "./addons/tracing.ts";
 import { APP, Application } from "./app/index.ts";
+import { AwsMonitoring } from "./aws-monitoring.ts";
 import { hardenedPod, labels, METRICS_PORT, resources, SCRAPE_LABEL } from "./app/workload.ts";
 import { Cluster } from "./cluster.ts";
 import { loadConfig, stackTags } from "./config.ts";
@@ -138,6 +139,14 @@ export default async function program() {
     namespace: KUBE_PROMETHEUS_STACK_CHART.namespace,
     serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
   });
+  const awsMonitoring = new AwsMonitoring("aws-monitoring", {
+    cluster,
+    topicArn: alerting.topicArn,
+    database: { identifier: data.databaseIdentifier, instanceClass: config.database.instanceClass, allocatedStorageGiB: config.database.allocatedStorageGiB },
+    redis: { replicationGroupId: data.redisReplicationGroupId, replicas: config.redis.replicas },
+    gatewayUrl: istio.gatewayUrl,
+    grafana: { namespace: KUBE_PROMETHEUS_STACK_CHART.namespace, serviceAccount: GRAFANA_SERVICE_ACCOUNT },
+  });
   const observability = new Observability("observability", {
     provider,
     appNamespace: namespace,
@@ -153,6 +162,7 @@ export default async function program() {
     storageClass: { name: DEFAULT_STORAGE_CLASS, resource: storage.storageClass },
     alertmanager: alerting.alertmanagerValues,
     istioReady: istio.istiod,
+    cloudWatch: { roleArn: awsMonitoring.grafanaRoleArn, region: awsMonitoring.region, dashboards: awsMonitoring.dashboards },
   }, afterApp);
   alerting.syncReceiverSecret(observability.namespace, [observability.prometheusStack, externalSecrets.release]);
   new MeshAccess("mesh-access", {

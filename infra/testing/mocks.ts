@@ -22,6 +22,21 @@ export const MOCK_ZONES = {
   zoneIds: ["az3", "az6", "az1", "az5", "az2", "az4"],
 };
 
+/**
+ * An instance type's memory in MiB as EC2 DescribeInstanceTypes reports it, for the usual families:
+ * burstable t-classes by size (t4g.micro 1 GiB, t4g.medium 4 GiB), others by vCPUs (large = 2,
+ * xlarge = 4, 2xlarge = 8, ...) times the family's GiB per vCPU (c 2, m 4, r 8, x 16).
+ */
+export function instanceMemoryMiB(instanceType: string): number {
+  const [family = "", size = ""] = instanceType.split(".");
+  const burstable: Record<string, number> = { nano: 0.5, micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
+  if (family.startsWith("t") && burstable[size] !== undefined) return burstable[size] * 1024;
+  const vcpus = size === "large" ? 2 : 4 * Number(size.replace(/xlarge$/, "") || 1);
+  const perVcpu = ({ c: 2, m: 4, r: 8, x: 16 } as Record<string, number>)[family[0] ?? ""];
+  if (perVcpu === undefined || Number.isNaN(vcpus)) throw new Error(`the mocks cannot size instance type ${instanceType}`);
+  return vcpus * perVcpu * 1024;
+}
+
 /** Resource types whose AWS ids have a recognisable shape (`subnet-0a1b...`). */
 const ID_PREFIXES: Record<string, string> = {
   "aws:ec2/subnet:Subnet": "subnet",
@@ -34,7 +49,7 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
   const registry = `${ACCOUNT}.dkr.ecr.${region}.amazonaws.com`;
   const zonePrefix = region.replace(/^([a-z]{2})-([a-z])[a-z]*-(\d+)$/, "$1$2$3"); // us-east-1 → use1
   return {
-    call({ token }) {
+    call({ token, inputs }) {
       switch (token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
           return {
@@ -50,6 +65,13 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
           return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDAMOCK" };
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
           return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${registry}` };
+        case "aws:ec2/getInstanceType:getInstanceType": {
+          return { instanceType: inputs.instanceType, memorySize: instanceMemoryMiB(String(inputs.instanceType)) };
+        }
+        case "aws:lb/getLoadBalancer:getLoadBalancer": {
+          const lbName = String(inputs.name);
+          return { name: lbName, loadBalancerType: "network", arnSuffix: `net/${lbName}/${hex(lbName, 16)}`, arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/net/${lbName}/${hex(lbName, 16)}` };
+        }
         default:
           return {};
       }
@@ -97,7 +119,7 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
       case "aws:ec2/launchTemplate:LaunchTemplate":
         return { latestVersion: 1 };
       case "aws:rds/instance:Instance":
-        return { address: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com`, endpoint: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com:5432` };
+        return { identifier: id, address: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com`, endpoint: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com:5432` };
       case "aws:elasticache/replicationGroup:ReplicationGroup":
         return { primaryEndpointAddress: `master.${id}.${hex(name, 6)}.use1.cache.amazonaws.com` };
       case "aws:ecr/repository:Repository":

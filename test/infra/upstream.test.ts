@@ -21,7 +21,7 @@ beforeAll(async () => {
   for (const stack of stacks) sims[stack] = await simulateStack(stack);
 });
 
-interface ChartJson { freeFormValues?: string[]; undeclaredValues?: string[]; valuesAliases?: Record<string, string>; profiles?: Record<string, string[]>; dependencies?: { name: string; alias?: string }[] }
+interface ChartJson { freeFormValues?: string[]; undeclaredValues?: string[]; valuesAliases?: Record<string, string>; profiles?: Record<string, string[]>; dependencies?: { name: string; version: string; alias?: string }[] }
 const chartJson = (chart: string) => JSON.parse(readFileSync(join(CHARTS, chart, "chart.json"), "utf8")) as ChartJson;
 
 const releasesOf = (sim: Simulation) => ofType(sim, "kubernetes:helm.sh/v3:Release").map((r) => {
@@ -106,5 +106,10 @@ describe("the checks themselves", () => {
 describe("controllers' IAM comes from the same release as their chart", () => {
   test.each([["karpenter", KARPENTER_CHART.version], ["aws-ebs-csi-driver", EBS_CSI_CHART.version], ["aws-for-fluent-bit", FLUENT_BIT_CHART.version]])("%s", (controller, pinned) => {
     expect(upstreamIam(controller).chartVersion).toBe(pinned);
+  });
+
+  test("grafana-cloudwatch: the grafana subchart of the pinned kube-prometheus-stack", () => {
+    const grafana = chartJson("kube-prometheus-stack").dependencies!.find((d) => d.name === "grafana")!;
+    expect(upstreamIam("grafana-cloudwatch").chartVersion).toBe(grafana.version);
   });
 });
