@@ -96,6 +96,24 @@ const StackConfigSchema = T.Object({
     snapshotRetentionDays: Int(0, 35, 1),
     protect: Bool(false),
   }),
+  /**
+   * AWS Backup of the database (backup.ts), beside RDS's own point-in-time recovery: daily
+   * snapshots in a locked vault, copied to a second region for a disaster that takes this one.
+   */
+  backup: Section({
+    enabled: Bool(false),
+    /** Days each daily snapshot is kept, in both regions; the vault lock refuses shorter. */
+    retentionDays: Int(7, 36500, 35),
+    /** When the daily backup starts: AWS Backup's cron, in UTC. */
+    schedule: T.String({ pattern: "^cron\\(.+\\)$", default: "cron(0 5 * * ? *)", description: "an AWS Backup cron expression such as cron(0 5 * * ? *)" }),
+    /** Where the copies go (another region than the stack's); unset = no copy. */
+    copyRegion: T.Optional(T.String({ pattern: "^[a-z]{2}(-gov)?-[a-z]+-\\d$", description: "an AWS region such as us-west-2" })),
+    /**
+     * governance: only those allowed to bypass the lock may delete a backup early; compliance:
+     * nobody, root included, once 3 days have passed since the first `up` (until then it can be removed).
+     */
+    vaultLock: OneOf(["governance", "compliance"] as const, "governance"),
+  }),
   images: Section({
     /** Stack to take image digests from (`<org>/<project>/<stack>`); unset = build the images here. */
     promoteFrom: T.Optional(T.String({ pattern: "^[^/\\s]+/[^/\\s]+/[^/\\s]+$" })),
@@ -180,6 +198,7 @@ export type ClusterConfig = StackConfig["cluster"];
 export type DatabaseConfig = StackConfig["database"];
 export type RedisConfig = StackConfig["redis"];
 export type ImagesConfig = StackConfig["images"];
+export type BackupConfig = StackConfig["backup"];
 export type AppConfig = StackConfig["app"];
 export type AddonsConfig = StackConfig["addons"];
 export type Architecture = ClusterConfig["architecture"];
@@ -237,6 +256,8 @@ function checkRelations(c: StackConfig): void {
   if (c.app.api.maxReplicas < c.app.api.minReplicas) fail("app.api.maxReplicas", `must be at least minReplicas (${c.app.api.minReplicas})`);
   if (c.app.worker.maxReplicas < c.app.worker.minReplicas) fail("app.worker.maxReplicas", `must be at least minReplicas (${c.app.worker.minReplicas})`);
   if (c.database.maxAllocatedStorageGiB < c.database.allocatedStorageGiB) fail("database.maxAllocatedStorageGiB", "must be at least allocatedStorageGiB");
+  const region = new pulumi.Config("aws").get("region");
+  if (c.backup.copyRegion !== undefined && c.backup.copyRegion === region) fail("backup.copyRegion", `must be another region than the stack's (${region}): a copy in the same region survives nothing the original does not`);
   c.app.api.delivery.steps.forEach(({ weight }, i, steps) => {
     if (!(CANARY_LADDER as readonly number[]).includes(weight)) fail(`app.api.delivery.steps[${i}].weight`, `must be a step of the ladder ${CANARY_LADDER.join(", ")} (then 100), got ${weight}`);
     if (i > 0 && weight <= steps[i - 1]!.weight) fail(`app.api.delivery.steps[${i}].weight`, `must rise from the step before (${steps[i - 1]!.weight}), got ${weight}`);

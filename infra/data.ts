@@ -29,6 +29,9 @@ export class Data extends pulumi.ComponentResource {
   /** What CloudWatch names them by: the instance's identifier, the replication group's id. */
   readonly databaseIdentifier: pulumi.Output<string>;
   readonly redisReplicationGroupId: pulumi.Output<string>;
+  /** The instance, and the key its storage and snapshots are encrypted with: what a backup plan copies. */
+  readonly databaseArn: pulumi.Output<string>;
+  readonly dataKeyArn: pulumi.Output<string>;
   /** DATABASE_URL and REDIS_URL as the services read them (secret outputs). */
   readonly databaseUrl: pulumi.Output<string>;
   readonly redisUrl: pulumi.Output<string>;
@@ -118,6 +121,8 @@ export class Data extends pulumi.ComponentResource {
     this.databaseUrl = pulumi.secret(pulumi.interpolate`postgresql://${DB_USER}:${dbPassword.result}@${db.address}:${POSTGRES_PORT}/${DB_NAME}?sslmode=verify-full`);
     this.redisUrl = pulumi.secret(pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`);
     this.databaseIdentifier = db.identifier;
+    this.databaseArn = db.arn;
+    this.dataKeyArn = key.arn;
     this.redisReplicationGroupId = redis.id;
     this.databaseEndpoint = pulumi.interpolate`${db.address}:${POSTGRES_PORT}`;
     this.redisEndpoint = pulumi.interpolate`${redis.primaryEndpointAddress}:${REDIS_PORT}`;

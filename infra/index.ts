@@ -16,6 +16,7 @@ import { RELOADER_CHART, Reloader } from "./addons/reloader.ts";
 import { OTLP_GRPC_PORT, Tracing, TRACING_NAMESPACE } from "./addons/tracing.ts";
 import { APP, Application } from "./app/index.ts";
 import { AwsMonitoring } from "./aws-monitoring.ts";
+import { DatabaseBackup } from "./backup.ts";
 import { hardenedPod, labels, METRICS_PORT, resources, SCRAPE_LABEL } from "./app/workload.ts";
 import { Cluster } from "./cluster.ts";
 import { loadConfig, stackTags } from "./config.ts";
@@ -35,6 +36,9 @@ export default async function program() {
   const network = new Network(config.name, { ...config.network, clusterName: config.name });
   const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network, tags });
   const data = new Data(config.name, { network, database: config.database, redis: config.redis });
+  const backup = config.backup.enabled
+    ? new DatabaseBackup(config.name, { ...config.backup, databaseArn: data.databaseArn, dataKeyArn: data.dataKeyArn, tags })
+    : undefined;
   const images = new ServiceImages(config.name, { ...config.images, architecture: config.cluster.architecture });
   const { provider } = cluster;
 
@@ -203,6 +207,8 @@ export default async function program() {
     redisEndpoint: data.redisEndpoint,
     namespace,
     alertTopicArn: alerting.topicArn,
+    backupVault: backup?.vaultName,
+    backupCopyVaultArn: backup?.copyVaultArn,
     grafanaAdminPassword: observability.grafanaAdminPassword,
   };
 }

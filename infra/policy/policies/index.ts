@@ -1,6 +1,7 @@
 // The pack's policies, in one list shared by the CrossGuard entry (../index.ts) and the offline check.
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { awsAnyResourceRequireTags } from "./aws-any-resource-require-tags.ts";
+import { awsBackupPlanRequireCrossRegionCopy } from "./aws-backup-plan-require-cross-region-copy.ts";
 import { awsEc2NodeRequireCostTags } from "./aws-ec2-node-require-cost-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
 import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
@@ -54,6 +55,7 @@ export const packEnforcementLevel: EnforcementLevel = "advisory";
 
 export const policies: Policies = [
   awsAnyResourceRequireTags,
+  awsBackupPlanRequireCrossRegionCopy,
   awsEc2NodeRequireCostTags,
   awsEc2SecurityGroupDisallowPublicDatabasePorts,
   awsEcrRepositoryDisallowMutableTags,
