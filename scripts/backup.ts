@@ -2,7 +2,7 @@
 // (DATABASE_URL unless given) in pg_dump's custom format, with its manifest beside it
 // (<file>.manifest.json). Restore it with `bun run restore`. docs/disaster-recovery.md.
 import { parseArgs } from "node:util";
-import { BackupError, backupDatabase, manifestPath } from "./db-backup.ts";
+import { BackupError, backupDatabase, manifestPath } from "../testing/db-backup.ts";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { "database-url": { type: "string" } } });
 const url = values["database-url"] ?? process.env.DATABASE_URL;

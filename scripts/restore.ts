@@ -3,7 +3,7 @@
 // manifest; a corrupted or truncated backup is refused and the target never created.
 // docs/disaster-recovery.md.
 import { parseArgs } from "node:util";
-import { BackupError, restoreDatabase } from "./db-backup.ts";
+import { BackupError, restoreDatabase } from "../testing/db-backup.ts";
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { target: { type: "string" } } });
 const [file] = positionals;

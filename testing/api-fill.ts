@@ -54,10 +54,10 @@ export async function fillThroughApi(api: HttpClient, workerEnv: Record<string, 
     for (const id of scored) await settle(account, id, "succeeded");
     await settle(account, await submit(account, "drift-check", { model: churn }), "succeeded");
     await settle(account, await submit(account, "predict", { model: `no-such-model-${i}`, input: { tenure: 1 } }), "failed");
-    // A yearly schedule (never fires during a test) and a disabled hourly one.
-    expectStatus(await api("POST", "/schedules", { token: account.token, body: { name: "yearly-retrain", cron: "0 3 1 1 *", task: { type: "train", payload: { model: churn, algorithm: "logistic", label: "churned", rows: churnRows(60) } } } }), 201, "schedule");
-    const hourly = expectStatus(await api<{ id: string }>("POST", "/schedules", { token: account.token, body: { name: "hourly-score", every: 3_600_000, task: { type: "predict", payload: { model: churn, input: { tenure: 3, tickets: 1 } } } } }), 201, "schedule");
-    expectStatus(await api("PATCH", `/schedules/${hourly.id}`, { token: account.token, body: { enabled: false } }), 200, "disable schedule");
+    // A yearly schedule (never fires during a test) and a disabled hourly one (an interval fires at once when enabled).
+    const yearly = expectStatus(await api<{ id: string }>("POST", "/schedules", { token: account.token, body: { name: "yearly-retrain", cron: "0 3 1 1 *", task: { type: "train", payload: { model: churn, algorithm: "logistic", label: "churned", rows: churnRows(60) } } } }), 201, "schedule");
+    expectStatus(await api("PATCH", `/schedules/${yearly.id}`, { token: account.token, body: { cron: "0 4 1 1 *" } }), 200, "move schedule");
+    expectStatus(await api("POST", "/schedules", { token: account.token, body: { name: "hourly-score", every: 3_600_000, enabled: false, task: { type: "predict", payload: { model: churn, input: { tenure: 3, tickets: 1 } } } } }), 201, "schedule");
   }));
 
   // A training long enough to catch running, on a worker that then dies without finishing it.

@@ -8,7 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { manifestPath } from "../../scripts/db-backup.ts";
+import { manifestPath } from "../../testing/db-backup.ts";
 import { migrate, withDatabase } from "../../services/shared/migrate.ts";
 import { apiView, fillThroughApi, waitUntilFinal } from "../../testing/api-fill.ts";
 import { httpClient } from "../../testing/http.ts";

@@ -1,4 +1,4 @@
-// Logical backups of the application database and their restore, for `bun run backup`, `bun run
+// Logical backups of the application database and their restore, shared by `bun run backup`, `bun run
 // restore` and the restore drill (test/reliability/restore-drill.test.ts). A backup is pg_dump's
 // custom format (what pg_restore reads) plus a manifest written last: its checksum and size, and
 // the row count of every table as of the backup's snapshot. A restore checks the file against the
@@ -9,7 +9,7 @@ import { rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
 import { databaseName, withDatabase } from "../services/shared/migrate.ts";
-import { postgresBin } from "../testing/instances.ts";
+import { postgresBin } from "./instances.ts";
 
 export interface Manifest {
   format: "pg_dump custom";
