@@ -207,6 +207,7 @@ export default async function program() {
     redisEndpoint: data.redisEndpoint,
     namespace,
     alertTopicArn: alerting.topicArn,
+    alertReceiversSecret: alerting.receiversSecretName,
     backupVault: backup?.vaultName,
     backupCopyVaultArn: backup?.copyVaultArn,
     grafanaAdminPassword: observability.grafanaAdminPassword,

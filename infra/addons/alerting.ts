@@ -50,6 +50,8 @@ const HEARTBEAT_MISSED_PERIODS = 2;
  */
 export class AlertRouting extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
+  /** The Secrets Manager secret the team puts the Slack webhook URL and PagerDuty routing key in (stacks with either). */
+  readonly receiversSecretName?: pulumi.Output<string>;
   /** Alertmanager's `config`, `serviceAccount` and `alertmanagerSpec` values for the kube-prometheus-stack chart. */
   readonly alertmanagerValues: pulumi.Output<{ serviceAccount: object; alertmanagerSpec?: object; config: object }>;
   private readonly receiversSecret?: Omit<SecretSyncArgs, "namespace" | "dependsOn">;
@@ -114,6 +116,7 @@ export class AlertRouting extends pulumi.ComponentResource {
         secretId: secret.id,
         secretString: JSON.stringify(Object.fromEntries(keys.map((k) => [k, ""]))),
       }, { parent: this, ignoreChanges: ["secretString"] });
+      this.receiversSecretName = secret.name;
       this.receiversSecret = { cluster: args.cluster, secretName: RECEIVERS_SECRET, purpose: "receivers", secret, key: secretsKey, value, labels: { "app.kubernetes.io/name": "alertmanager" } };
     }
 
@@ -125,7 +128,7 @@ export class AlertRouting extends pulumi.ComponentResource {
       ...(keys.length > 0 ? { alertmanagerSpec: { secrets: [RECEIVERS_SECRET] } } : {}),
       config: alertmanagerConfig({ topicArn, heartbeatArn, region: regionName, slack, pagerDuty }),
     }));
-    this.registerOutputs({ topicArn: this.topicArn });
+    this.registerOutputs({ topicArn: this.topicArn, receiversSecretName: this.receiversSecretName });
   }
 
   /**
