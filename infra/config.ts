@@ -35,6 +35,8 @@ export const ARCHITECTURES = ["x86_64", "arm64"] as const;
 export const CANARY_LADDER = [5, 10, 25, 50] as const;
 /** The checks a canary analysis can run, each on the SLO queries the alerts use (addons/progressive-delivery.ts). */
 export const CANARY_ANALYSES = ["success-rate", "latency", "task-failures"] as const;
+/** The retentions CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const Duration = (fallback?: string) => T.String({ pattern: "^\\d+(s|m|h)$", description: "a duration such as 30s, 5m or 1h", ...(fallback ? { default: fallback } : {}) });
 
 const StackConfigSchema = T.Object({
@@ -79,8 +81,13 @@ const StackConfigSchema = T.Object({
       breakGlassRole: T.Optional(T.String({ pattern: "^arn:aws[a-z-]*:iam::\\d{12}:role/.+$", description: "an IAM role ARN" })),
     }),
   }),
-  /** CloudWatch logs the stack creates (control plane, VPC flow logs, WAF, RDS): all KMS-encrypted. */
-  logs: Section({ retentionDays: Int(1, 3653, 30) }),
+  /**
+   * Every CloudWatch log group the stack creates (control plane, VPC flow logs, WAF, RDS, and each
+   * namespace's container logs): all KMS-encrypted, all expiring after this many days.
+   */
+  logs: Section({
+    retentionDays: T.Union(LOG_RETENTION_DAYS.map((d) => T.Literal(d)), { default: 30, description: `one of ${LOG_RETENTION_DAYS.join(", ")}` }),
+  }),
   /** Account-level detection; both are per account and region, so turn them on in one stack of each. */
   security: Section({
     /** GuardDuty with EKS audit-log and runtime monitoring. */
@@ -100,6 +107,8 @@ const StackConfigSchema = T.Object({
     skipFinalSnapshot: Bool(false),
     /** Pulumi's `protect`: no `up` or `destroy` may delete or replace the instance until it is turned off. */
     protect: Bool(false),
+    /** Performance Insights (7 days, the free retention): which queries load the database, for the dashboards and incidents. */
+    performanceInsights: Bool(false),
   }),
   redis: Section({
     engineVersion: T.String({ default: "7.1" }),
@@ -110,6 +119,24 @@ const StackConfigSchema = T.Object({
     protect: Bool(false),
     /** Raise by one to rotate the AUTH token: ElastiCache accepts the old and the new one until it is retired (docs/deploying.md). */
     authTokenGeneration: Int(1, 1_000_000, 1),
+  }),
+  /**
+   * AWS Backup of the database (backup.ts), beside RDS's own point-in-time recovery: daily
+   * snapshots in a locked vault, copied to a second region for a disaster that takes this one.
+   */
+  backup: Section({
+    enabled: Bool(false),
+    /** Days each daily snapshot is kept, in both regions; the vault lock refuses shorter. */
+    retentionDays: Int(7, 36500, 35),
+    /** When the daily backup starts: AWS Backup's cron, in UTC. */
+    schedule: T.String({ pattern: "^cron\\(.+\\)$", default: "cron(0 5 * * ? *)", description: "an AWS Backup cron expression such as cron(0 5 * * ? *)" }),
+    /** Where the copies go (another region than the stack's); unset = no copy. */
+    copyRegion: T.Optional(T.String({ pattern: "^[a-z]{2}(-gov)?-[a-z]+-\\d$", description: "an AWS region such as us-west-2" })),
+    /**
+     * governance: only those allowed to bypass the lock may delete a backup early; compliance:
+     * nobody, root included, once 3 days have passed since the first `up` (until then it can be removed).
+     */
+    vaultLock: OneOf(["governance", "compliance"] as const, "governance"),
   }),
   images: Section({
     /** Stack to take image digests from (`<org>/<project>/<stack>`); unset = build the images here. */
@@ -185,6 +212,12 @@ const StackConfigSchema = T.Object({
       storageGiB: Int(5, 10_000, 20),
       /** Where alerts go: an SNS topic with these email subscriptions. Required. */
       alertEmails: T.Array(T.String({ pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$" }), { minItems: 1 }),
+      /**
+       * Receivers besides email (addons/alerting.ts): Slack gets every alert, PagerDuty pages the
+       * critical ones. Their webhook URL and routing key are never in this file: they are values of
+       * the stack's alert-receivers secret in Secrets Manager (docs/deploying.md).
+       */
+      alertReceivers: Section({ slack: Bool(false), pagerDuty: Bool(false) }),
     }),
     tracing: Section({ samplingRatio: T.Number({ minimum: 0, maximum: 1, default: 0.1 }) }),
   }),
@@ -196,6 +229,7 @@ export type ClusterConfig = StackConfig["cluster"];
 export type DatabaseConfig = StackConfig["database"];
 export type RedisConfig = StackConfig["redis"];
 export type ImagesConfig = StackConfig["images"];
+export type BackupConfig = StackConfig["backup"];
 export type AppConfig = StackConfig["app"];
 export type AddonsConfig = StackConfig["addons"];
 export type Architecture = ClusterConfig["architecture"];
@@ -258,6 +292,8 @@ function checkRelations(c: StackConfig): void {
   if (!edge.plainHttp && !edge.domain) fail("addons.edge.domain", "is required (the API is served over HTTPS on it), unless addons.edge.plainHttp is true");
   if (c.cluster.publicAccessCidrs.length > 0 && !c.cluster.publicAccessReason) fail("cluster.publicAccessReason", "is required while publicAccessCidrs opens the public endpoint: say who needs it");
   if (edge.domain && (!edge.hostedZone || !`.${edge.domain}`.endsWith(`.${edge.hostedZone}`))) fail("addons.edge.hostedZone", `must be the Route 53 zone ${edge.domain} belongs to, got ${JSON.stringify(edge.hostedZone)}`);
+  const region = new pulumi.Config("aws").get("region");
+  if (c.backup.copyRegion !== undefined && c.backup.copyRegion === region) fail("backup.copyRegion", `must be another region than the stack's (${region}): a copy in the same region survives nothing the original does not`);
   c.app.api.delivery.steps.forEach(({ weight }, i, steps) => {
     if (!(CANARY_LADDER as readonly number[]).includes(weight)) fail(`app.api.delivery.steps[${i}].weight`, `must be a step of the ladder ${CANARY_LADDER.join(", ")} (then 100), got ${weight}`);
     if (i > 0 && weight <= steps[i - 1]!.weight) fail(`app.api.delivery.steps[${i}].weight`, `must rise from the step before (${steps[i - 1]!.weight}), got ${weight}`);

@@ -40,18 +40,22 @@ export function substitute(text: string, values: Record<string, string>): string
 /**
  * The controller's policy documents, split as upstream splits them, with every placeholder
  * replaced. A placeholder left without a value fails the program, so a new upstream placeholder
- * cannot reach AWS as literal text.
+ * cannot reach AWS as literal text. `scope` replaces a statement's `"Resource": "*"` with the ARNs
+ * the stack uses: upstream writes for any account, the stack grants only what it needs.
  */
-export function controllerPolicies(controller: string, values: Record<string, pulumi.Input<string>>): Record<string, pulumi.Output<string>> {
+export function controllerPolicies(controller: string, values: Record<string, pulumi.Input<string>>, scope?: pulumi.Input<string[]>): Record<string, pulumi.Output<string>> {
   const iam = upstreamIam(controller);
   const { Statement: statements } = read<{ Statement: Statement[] }>(controller, "policy.json");
   const missing = iam.placeholders.map((p) => p.slice(2, -1)).filter((name) => !(name in values));
   if (missing.length > 0) throw new Error(`${controller}'s upstream IAM policy (${iam.tag}) needs values for ${missing.join(", ")}`);
   const groups = iam.policies ?? [{ resource: "policy", sids: statements.map((s) => s.Sid ?? "") }];
-  const resolved = pulumi.all(values);
+  const resolved = pulumi.all([pulumi.all(values), scope]);
   return Object.fromEntries(groups.map(({ resource, sids }) => {
-    const document = { Version: "2012-10-17", Statement: statements.filter((s) => sids.includes(s.Sid ?? "")) };
-    return [resource, resolved.apply((v) => substitute(JSON.stringify(document), v))];
+    const selected = statements.filter((s) => sids.includes(s.Sid ?? ""));
+    return [resource, resolved.apply(([v, arns]) => {
+      const scoped = selected.map((s) => (arns && s.Resource === "*" ? { ...s, Resource: arns } : s));
+      return substitute(JSON.stringify({ Version: "2012-10-17", Statement: scoped }), v);
+    })];
   }));
 }
 

@@ -27,6 +27,8 @@ const DB_NAME = "mlts";
 const DB_USER = "mlts";
 const POSTGRES_PORT = 5432;
 const REDIS_PORT = 6379;
+/** Performance Insights' free retention. */
+const PERFORMANCE_INSIGHTS_DAYS = 7;
 
 /**
  * PostgreSQL and Redis for the services: private (reachable only from inside the VPC), encrypted at
@@ -38,6 +40,12 @@ export class Data extends pulumi.ComponentResource {
   readonly databaseEndpoint: pulumi.Output<string>;
   readonly redisEndpoint: pulumi.Output<string>;
   readonly database: DatabaseConnection;
+  /** What CloudWatch names them by: the instance's identifier, the replication group's id. */
+  readonly databaseIdentifier: pulumi.Output<string>;
+  readonly redisReplicationGroupId: pulumi.Output<string>;
+  /** The instance, and the key its storage and snapshots are encrypted with: what a backup plan copies. */
+  readonly databaseArn: pulumi.Output<string>;
+  readonly dataKeyArn: pulumi.Output<string>;
   /** REDIS_URL as the services read it (a secret output). */
   readonly redisUrl: pulumi.Output<string>;
 
@@ -91,6 +99,9 @@ export class Data extends pulumi.ComponentResource {
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      ...(args.database.performanceInsights
+        ? { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: key.arn, performanceInsightsRetentionPeriod: PERFORMANCE_INSIGHTS_DAYS }
+        : {}),
       // A replacement would start from an empty database; it must free the fixed identifier first.
     }, { parent: this, protect: args.database.protect, deleteBeforeReplace: true, dependsOn: logGroups });
 
@@ -135,6 +146,10 @@ export class Data extends pulumi.ComponentResource {
       secretKeyArn: key.arn,
     };
     this.redisUrl = pulumi.secret(pulumi.interpolate`rediss://:${redisToken.result}@${redis.primaryEndpointAddress}:${REDIS_PORT}`);
+    this.databaseIdentifier = db.identifier;
+    this.databaseArn = db.arn;
+    this.dataKeyArn = key.arn;
+    this.redisReplicationGroupId = redis.id;
     this.databaseEndpoint = pulumi.interpolate`${db.address}:${POSTGRES_PORT}`;
     this.redisEndpoint = pulumi.interpolate`${redis.primaryEndpointAddress}:${REDIS_PORT}`;
     this.registerOutputs({ databaseEndpoint: this.databaseEndpoint, redisEndpoint: this.redisEndpoint });

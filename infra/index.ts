@@ -1,22 +1,25 @@
 import { AlertRouting } from "./addons/alerting.ts";
 import { API_ROUTES, API_VIRTUAL_SERVICE, ApiTraffic } from "./addons/api-traffic.ts";
-import { ChaosMesh } from "./addons/chaos-mesh.ts";
+import { CHAOS_MESH_CHART, ChaosMesh } from "./addons/chaos-mesh.ts";
 import { EbsCsiDriver, DEFAULT_STORAGE_CLASS } from "./addons/ebs-csi.ts";
 import { Edge } from "./addons/edge.ts";
-import { ExternalSecrets } from "./addons/external-secrets.ts";
-import { Istio } from "./addons/istio.ts";
+import { EXTERNAL_SECRETS_CHART, ExternalSecrets } from "./addons/external-secrets.ts";
+import { GATEWAY_NAMESPACE, Istio, ISTIO_NAMESPACE } from "./addons/istio.ts";
 import { Karpenter } from "./addons/karpenter.ts";
-import { Keda } from "./addons/keda.ts";
+import { KEDA_CHART, Keda } from "./addons/keda.ts";
 import { LoadBalancerController } from "./addons/load-balancer-controller.ts";
+import { FLUENT_BIT_CHART, LogShipping } from "./addons/log-shipping.ts";
 import { MeshAccess } from "./addons/mesh-access.ts";
 import { MetricsServer } from "./addons/metrics-server.ts";
-import { ALERTMANAGER_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
-import { apiRolloutStrategy, PREVIEW_URL_ARG, ProgressiveDelivery } from "./addons/progressive-delivery.ts";
+import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_SERVICE_ACCOUNT, KUBE_PROMETHEUS_STACK_CHART, Observability, PROMETHEUS_URL } from "./addons/observability.ts";
+import { apiRolloutStrategy, ARGO_ROLLOUTS_CHART, PREVIEW_URL_ARG, ProgressiveDelivery } from "./addons/progressive-delivery.ts";
 import { GatewayRateLimit } from "./addons/rate-limit.ts";
-import { Reloader } from "./addons/reloader.ts";
-import { OTLP_GRPC_PORT, Tracing } from "./addons/tracing.ts";
+import { RELOADER_CHART, Reloader } from "./addons/reloader.ts";
+import { OTLP_GRPC_PORT, Tracing, TRACING_NAMESPACE } from "./addons/tracing.ts";
 import { APP, Application } from "./app/index.ts";
 import { hardenedPod, labels, METRICS_PORT, resources, SCRAPE_LABEL } from "./app/workload.ts";
+import { AwsMonitoring } from "./aws-monitoring.ts";
+import { DatabaseBackup } from "./backup.ts";
 import { Cluster } from "./cluster.ts";
 import { loadConfig, stackTags } from "./config.ts";
 import { Data } from "./data.ts";
@@ -38,6 +41,9 @@ export default async function program() {
   const network = new Network(config.name, { ...config.network, clusterName: config.name, logs });
   const cluster = new Cluster(config.name, { ...config.cluster, name: config.name, network, tags, logs });
   const data = new Data(config.name, { network, database: config.database, redis: config.redis, logs });
+  const backup = config.backup.enabled
+    ? new DatabaseBackup(config.name, { ...config.backup, databaseArn: data.databaseArn, dataKeyArn: data.dataKeyArn, tags })
+    : undefined;
   new AccountSecurity(config.name, config.security);
   const images = new ServiceImages(config.name, { ...config.images, architecture: config.cluster.architecture });
   const { provider } = cluster;
@@ -60,6 +66,19 @@ export default async function program() {
   const externalSecrets = new ExternalSecrets("external-secrets", { provider });
   const loadBalancers = new LoadBalancerController("load-balancer-controller", { provider, cluster, network, replicas: controllerReplicas });
   new Reloader("reloader", { provider, namespaces: [app.namespace] });
+  // Every namespace the stack runs containers in (EKS's own add-ons run in kube-system); the
+  // policy kubernetes-any-namespace-require-log-shipping names any this list misses.
+  new LogShipping("logs", {
+    provider,
+    cluster,
+    clusterName: config.name,
+    logs,
+    namespaces: [
+      "kube-system", app.namespace, ISTIO_NAMESPACE, GATEWAY_NAMESPACE, TRACING_NAMESPACE,
+      ...[FLUENT_BIT_CHART, EXTERNAL_SECRETS_CHART, RELOADER_CHART, ARGO_ROLLOUTS_CHART, KUBE_PROMETHEUS_STACK_CHART, KEDA_CHART].map((chart) => chart.namespace),
+      ...(addons.chaos.enabled ? [CHAOS_MESH_CHART.namespace] : []),
+    ],
+  });
 
   // The mesh comes before the application: its pods get sidecars, and their spans a collector.
   const tracing = new Tracing("tracing", { provider });
@@ -77,6 +96,7 @@ export default async function program() {
     ...addons.edge,
     perIpLimit: app.rateLimits.perIp,
     logs,
+    loadBalancerName: `${config.name}-api`,
   });
 
   // How a new api image reaches every request: routes Argo Rollouts weighs, and the checks it runs.
@@ -137,8 +157,17 @@ export default async function program() {
   const alerting = new AlertRouting("alerting", {
     cluster,
     emails: addons.observability.alertEmails,
+    receivers: addons.observability.alertReceivers,
     namespace: KUBE_PROMETHEUS_STACK_CHART.namespace,
     serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
+  });
+  const awsMonitoring = new AwsMonitoring("aws-monitoring", {
+    cluster,
+    topicArn: alerting.topicArn,
+    database: { identifier: data.databaseIdentifier, instanceClass: config.database.instanceClass, allocatedStorageGiB: config.database.allocatedStorageGiB },
+    redis: { replicationGroupId: data.redisReplicationGroupId, replicas: config.redis.replicas },
+    loadBalancerName: edge.loadBalancerName,
+    grafana: { namespace: KUBE_PROMETHEUS_STACK_CHART.namespace, serviceAccount: GRAFANA_SERVICE_ACCOUNT },
   });
   const observability = new Observability("observability", {
     provider,
@@ -155,7 +184,9 @@ export default async function program() {
     storageClass: { name: DEFAULT_STORAGE_CLASS, resource: storage.storageClass },
     alertmanager: alerting.alertmanagerValues,
     istioReady: istio.istiod,
+    cloudWatch: { roleArn: awsMonitoring.grafanaRoleArn, region: awsMonitoring.region, dashboards: awsMonitoring.dashboards },
   }, afterApp);
+  alerting.syncReceiverSecret(observability.namespace, [observability.prometheusStack, externalSecrets.release]);
   new MeshAccess("mesh-access", {
     provider,
     istio,
@@ -194,6 +225,9 @@ export default async function program() {
     redisEndpoint: data.redisEndpoint,
     namespace,
     alertTopicArn: alerting.topicArn,
+    alertReceiversSecret: alerting.receiversSecretName,
+    backupVault: backup?.vaultName,
+    backupCopyVaultArn: backup?.copyVaultArn,
     grafanaAdminPassword: observability.grafanaAdminPassword,
   };
 }

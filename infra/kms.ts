@@ -9,6 +9,8 @@ export interface KeyUsers {
   roles?: pulumi.Input<string>[];
   /** CloudWatch Logs, for the log groups of this account and region. */
   logs?: boolean;
+  /** AWS services that use the key as themselves, for this account (CloudWatch alarms publishing to an encrypted topic). */
+  servicePrincipals?: string[];
 }
 
 /** What the account (its administrators, the deploy role) may do with a key: manage it, not use it. */
@@ -43,6 +45,16 @@ export function rotatingKey(name: string, description: string, users: KeyUsers, 
       });
     }
     if (roles.length > 0) statements.push({ Sid: "UseByRoles", Effect: "Allow", Principal: { AWS: roles }, Action: [...USE, "kms:CreateGrant"], Resource: "*" });
+    if (users.servicePrincipals?.length) {
+      statements.push({
+        Sid: "UseByServicePrincipals",
+        Effect: "Allow",
+        Principal: { Service: users.servicePrincipals },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": account } },
+      });
+    }
     if (users.logs) {
       statements.push({
         Sid: "CloudWatchLogs",

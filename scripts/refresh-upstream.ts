@@ -25,7 +25,11 @@ interface ChartSource {
   repository: string;
   /** The chart's folder in the repository. */
   path: string;
-  /** The release tag; `{v}` is the chart version. */
+  /**
+   * The release tag; `{v}` is the chart version. A repository that tags its releases as a whole
+   * (`v0.0.{n}` for every chart in it) gives a glob instead, `{first}v0.0.*`: the chart version's
+   * tag is the oldest such tag whose Chart.yaml says that version.
+   */
   tag: string;
   helmRepository: string;
   index?: IndexSource;
@@ -112,6 +116,12 @@ const SOURCES: Record<string, ChartSource> = {
     repository: "kubernetes-sigs/metrics-server", path: "charts/metrics-server", tag: "metrics-server-helm-chart-{v}",
     helmRepository: "https://kubernetes-sigs.github.io/metrics-server/", index: ghPages("kubernetes-sigs/metrics-server"),
   },
+  // aws/eks-charts tags the whole repository at each release run (v0.0.N), and publishes each
+  // chart's package and index on gh-pages.
+  "aws-for-fluent-bit": {
+    repository: "aws/eks-charts", path: "stable/aws-for-fluent-bit", tag: "{first}v0.0.*",
+    helmRepository: "https://aws.github.io/eks-charts", index: ghPages("aws/eks-charts"),
+  },
   "argo-rollouts": {
     repository: "argoproj/argo-helm", path: "charts/argo-rollouts", tag: "argo-rollouts-{v}",
     helmRepository: "https://argoproj.github.io/argo-helm", index: ghPages("argoproj/argo-helm"),
@@ -119,8 +129,11 @@ const SOURCES: Record<string, ChartSource> = {
   },
 };
 
-/** Controllers' IAM policies, read from the chart's repository at the chart's tag. */
-const IAM: Record<string, { paths: (version: string) => string[]; format: "json" | "cloudformation" }> = {
+/**
+ * Controllers' IAM policies, read from the chart's repository at the chart's tag, or from the
+ * repository and ref (`source`) that documents the permissions of the version the chart runs.
+ */
+const IAM: Record<string, { paths: (version: string) => string[]; format: "json" | "cloudformation" | "markdown"; source?: { repository: string; ref: string } }> = {
   // docs/install.md at the tag names AmazonEBSCSIDriverPolicyV2.json as the example policy.
   "aws-ebs-csi-driver": { paths: () => ["docs/AmazonEBSCSIDriverPolicyV2.json", "docs/example-iam-policy.json"], format: "json" },
   "aws-load-balancer-controller": { paths: () => ["docs/install/iam_policy.json"], format: "json" },
@@ -130,6 +143,10 @@ const IAM: Record<string, { paths: (version: string) => string[]; format: "json"
       .map((dir) => `website/content/en/${dir}/getting-started/getting-started-with-karpenter/cloudformation.yaml`),
     format: "cloudformation",
   },
+  // The chart's image (AWS for Fluent Bit 3.2.1, chart 0.2.0) is Fluent Bit 4.2.2, whose
+  // cloudwatch_logs output documents its permissions on the 4.2 branch of the docs (they have no
+  // tags): move the ref with the chart's appVersion.
+  "aws-for-fluent-bit": { paths: () => ["pipeline/outputs/cloudwatch.md"], format: "markdown", source: { repository: "fluent/fluent-bit-docs", ref: "4.2" } },
 };
 
 /** Written by hand from the chart's templates; any other field not derived here is kept too. */
@@ -197,20 +214,11 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 interface CrdDoc { spec: { group: string; scope: string; names: { kind: string; plural: string }; versions: { name: string; served: boolean; storage: boolean }[] } }
 
-async function refreshChart(chart: string, version: string): Promise<string> {
+async function refreshChart(chart: string, version: string): Promise<{ tag: string; commit: string }> {
   const src = SOURCES[chart];
   if (!src) throw new Error(`${chart}: not in the source table of scripts/refresh-upstream.ts (known: ${Object.keys(SOURCES).join(", ")})`);
   const dir = await gitDir(src.repository);
-  const tag = src.tag.replace("{v}", version);
-  const commit = await commitOf(dir, tag);
-  if (!commit) {
-    const prefix = src.tag.split("{v}")[0] ?? "";
-    const released = (await $`git --git-dir=${dir} tag --list ${`${prefix}*`}`.quiet()).text().split("\n")
-      .map((t) => t.slice(prefix.length)).filter((v) => /^\d+\.\d+\.\d+$/.test(v)).sort(Bun.semver.order);
-    const at = released.findIndex((v) => Bun.semver.order(v, version) > 0);
-    const near = at < 0 ? released.slice(-3) : released.slice(Math.max(0, at - 3), at + 3);
-    throw new Error(`${chart}@${version}: ${src.repository} has no tag ${tag}, so this version was never released. Released near it: ${near.join(", ")}; newest: ${released.at(-1)}`);
-  }
+  const { tag, commit } = await releaseTag(chart, version, src, dir);
   const tagDate = (await $`git --git-dir=${dir} log -1 --format=%cI ${commit}`.quiet()).text().trim();
   const out = join(ROOT, "charts", chart);
   const chartYaml = YAML.parse((await readFile(dir, commit, `${src.path}/Chart.yaml`)) ?? "") as Record<string, unknown>;
@@ -270,7 +278,36 @@ async function refreshChart(chart: string, version: string): Promise<string> {
   // Merge, don't clobber: every field this script does not derive is kept as it was written by hand.
   const kept = Object.fromEntries(Object.entries(previous).filter(([k]) => !DERIVED_FIELDS.includes(k) && !(k in hand)));
   await write(join(out, "chart.json"), json({ ...derived, ...hand, ...kept }));
-  return commit;
+  return { tag, commit };
+}
+
+/** The tag a chart version was released under; throws, naming the releases around it, when there is none. */
+async function releaseTag(chart: string, version: string, src: ChartSource, dir: string): Promise<{ tag: string; commit: string }> {
+  const unreleased = (released: string[]) => {
+    const sorted = [...new Set(released)].filter((v) => /^\d+\.\d+\.\d+$/.test(v)).sort(Bun.semver.order);
+    const at = sorted.findIndex((v) => Bun.semver.order(v, version) > 0);
+    const near = at < 0 ? sorted.slice(-3) : sorted.slice(Math.max(0, at - 3), at + 3);
+    return new Error(`${chart}@${version}: ${src.repository} has no release tag of this version, so it was never released. Released near it: ${near.join(", ")}; newest: ${sorted.at(-1)}`);
+  };
+  const glob = /^\{first\}(.+)$/.exec(src.tag)?.[1];
+  if (glob) {
+    const tags = (await $`git --git-dir=${dir} tag --list --sort=v:refname ${glob}`.quiet()).text().split("\n").filter(Boolean);
+    const seen: string[] = [];
+    for (const tag of tags) {
+      const commit = await commitOf(dir, tag);
+      const chartYaml = commit && (await readFile(dir, commit, `${src.path}/Chart.yaml`));
+      const tagged = chartYaml ? String((YAML.parse(chartYaml) as { version?: unknown }).version) : undefined;
+      if (tagged === version && commit) return { tag, commit };
+      if (tagged) seen.push(tagged);
+    }
+    throw unreleased(seen);
+  }
+  const tag = src.tag.replace("{v}", version);
+  const commit = await commitOf(dir, tag);
+  if (commit) return { tag, commit };
+  const prefix = src.tag.split("{v}")[0] ?? "";
+  const tags = (await $`git --git-dir=${dir} tag --list ${`${prefix}*`}`.quiet()).text().split("\n");
+  throw unreleased(tags.map((t) => t.slice(prefix.length)));
 }
 
 /** Istio charts: the names `profile`, `platform` and `compatibilityVersion` accept (files/profile-*.yaml). */
@@ -300,11 +337,15 @@ async function checkIndex(chart: string, version: string, tagDate: string, index
 
 // ---------------------------------------------------------------------------------------------- IAM
 
-async function refreshIam(chart: string, version: string, commit: string): Promise<void> {
+async function refreshIam(chart: string, version: string, chartTag: string, chartCommit: string): Promise<void> {
   const iam = IAM[chart];
   const src = SOURCES[chart];
   if (!iam || !src) return;
-  const dir = await gitDir(src.repository);
+  const repository = iam.source?.repository ?? src.repository;
+  const dir = await gitDir(repository);
+  const ref = iam.source?.ref ?? chartTag;
+  const commit = iam.source ? await commitOf(dir, iam.source.ref) : chartCommit;
+  if (!commit) throw new Error(`${chart}@${version}: ${repository} has no ref ${ref}`);
   const candidates = iam.paths(version);
   let path: string | undefined, text: string | null = null;
   for (const candidate of candidates) if ((text = await readFile(dir, commit, candidate)) !== null) { path = candidate; break; }
@@ -314,6 +355,11 @@ async function refreshIam(chart: string, version: string, commit: string): Promi
   let policy: string, extra: Record<string, unknown> = {};
   if (iam.format === "json") {
     policy = text;
+  } else if (iam.format === "markdown") {
+    // A documentation page: the first JSON block after its Permissions heading.
+    const block = /^#+\s*Permissions\b[\s\S]*?```json\n([\s\S]*?)```/m.exec(text)?.[1];
+    if (!block) throw new Error(`${chart}@${version}: ${path} at ${ref} has no JSON block under a Permissions heading`);
+    policy = block;
   } else {
     // CloudFormation: the controller's managed policies are JSON strings under !Sub; their ${...} stay as placeholders.
     const resources = (YAML.parse(text) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources;
@@ -336,7 +382,7 @@ async function refreshIam(chart: string, version: string, commit: string): Promi
   const placeholders = [...new Set([...policy.matchAll(/\$\{([^}]+)\}/g)].map((m) => `\${${m[1]}}`))].sort();
   const blob = (await $`git --git-dir=${dir} rev-parse ${`${commit}:${path}`}`.quiet()).text().trim();
   await write(join(out, "provenance.json"), json({
-    repository: src.repository, tag: src.tag.replace("{v}", version), commit, path, blob, chartVersion: version,
+    repository, tag: ref, ...(iam.source && !(await commitOf(dir, `refs/tags/${ref}`)) ? { refKind: "branch" } : {}), commit, path, blob, chartVersion: version,
     placeholders, ...(alternatives.length ? { alsoAtTag: alternatives } : {}), ...extra,
   }));
 }
@@ -367,8 +413,8 @@ if (targets.length === 0) {
 let failed = 0;
 for (const [chart, version] of targets) {
   try {
-    const commit = await refreshChart(chart, version);
-    await refreshIam(chart, version, commit);
+    const { tag, commit } = await refreshChart(chart, version);
+    await refreshIam(chart, version, tag, commit);
     console.log(`${chart}@${version}: ${commit}`);
   } catch (error) {
     failed++;

@@ -11,8 +11,8 @@ import { until } from "./polling.ts";
 import { freePort } from "./ports.ts";
 import { Child, type Owned, own } from "./processes.ts";
 
-/** PostgreSQL's server binaries: PG_BIN, else the newest Debian-packaged version. */
-function postgresBin(): string {
+/** PostgreSQL's binaries, server and client tools: PG_BIN, else the newest Debian-packaged version's. */
+export function postgresBin(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root) ? readdirSync(root).filter((name) => /^\d+$/.test(name)).map(Number) : [];

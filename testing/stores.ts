@@ -2,6 +2,7 @@
 // prefix on a shared server and removes them with these when it is done.
 import type { Redis } from "ioredis";
 import pg from "pg";
+import { databaseName, withDatabase } from "../services/shared/migrate.ts";
 
 /** Every key matching `pattern`, scanned in pages (never KEYS, which blocks a shared server). */
 export async function* scanKeys(redis: Redis, pattern: string): AsyncGenerator<string[]> {
@@ -19,10 +20,8 @@ export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 
 /** Drops the database `url` names, closing its sessions, through the server's `postgres` database. */
 export async function dropDatabase(url: string): Promise<void> {
-  const name = decodeURIComponent(new URL(url).pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const name = databaseName(url);
+  const client = new pg.Client({ connectionString: withDatabase(url) });
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
   await client.end();

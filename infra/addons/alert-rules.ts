@@ -38,6 +38,9 @@ const down = (job: string, what: string): AlertRule => ({
   },
 });
 
+/** PostgreSQL or Redis unreachable: every SLO depends on both, so while one fires the SLO alerts it causes are silenced (alerting.ts). */
+export const DEPENDENCY_DOWN: AlertRule[] = [down(JOBS.postgres, "Database"), down(JOBS.redis, "Redis")];
+
 const operationalRules: AlertRule[] = [
   {
     alert: "ApiDown",
@@ -55,8 +58,7 @@ const operationalRules: AlertRule[] = [
     labels: { severity: "critical" },
     annotations: { summary: "Jobs are waiting and no worker is up", description: "No worker pod has been up for 5 minutes while the queues hold jobs." },
   },
-  down(JOBS.postgres, "Database"),
-  down(JOBS.redis, "Redis"),
+  ...DEPENDENCY_DOWN,
   {
     // PSI above 0.1 is a moderate shift (the usual PSI reading); a model is retrained, not paged for.
     alert: "ModelDriftHigh",

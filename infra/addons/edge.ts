@@ -42,6 +42,8 @@ export interface EdgeArgs extends Pick<AddonsConfig["edge"], "allowedCidrs" | "d
   perIpLimit: string;
   /** Where the WAF logs go. */
   logs: LogStorage;
+  /** The ALB's name (at most 32 characters): the controller names it so, and alarms find it by it. */
+  loadBalancerName: string;
 }
 
 /**
@@ -55,6 +57,8 @@ export interface EdgeArgs extends Pick<AddonsConfig["edge"], "allowedCidrs" | "d
 export class Edge extends pulumi.ComponentResource {
   /** `https://<domain>`, or `http://<ALB name>` for a stack that runs plain HTTP. */
   readonly url: pulumi.Output<string>;
+  /** The ALB's name, known once the controller has made it. */
+  readonly loadBalancerName: pulumi.Output<string>;
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:Edge", name, {}, opts);
@@ -115,6 +119,7 @@ export class Edge extends pulumi.ComponentResource {
         name: "api",
         namespace: args.gateway.namespace,
         annotations: pulumi.all([acl.arn, certificateArn]).apply(([aclArn, certArn]) => ({
+          [`${alb}/load-balancer-name`]: args.loadBalancerName,
           [`${alb}/scheme`]: "internet-facing",
           // Straight to the gateway's pods: no node hop, and the client's address stays in X-Forwarded-For.
           [`${alb}/target-type`]: "ip",
@@ -157,6 +162,7 @@ export class Edge extends pulumi.ComponentResource {
         aliases: [{ name: hostname, zoneId: aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" }, parent).id, evaluateTargetHealth: true }],
       }, parent);
     }
+    this.loadBalancerName = hostname.apply(() => args.loadBalancerName);
     this.url = https ? pulumi.output(`https://${args.domain}`) : pulumi.interpolate`http://${hostname}`;
     this.registerOutputs({ url: this.url });
   }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { ALERT_RULE_GROUPS } from "./alert-rules.ts";
 import { customResource } from "./custom-resource.ts";
+import { CLOUDWATCH, type Dashboard } from "./dashboards/grafana.ts";
 import { DASHBOARDS } from "./dashboards/index.ts";
 import { type ChartSource, helmRelease, podSecurityNamespace } from "./helm.ts";
 import { JOBS } from "./slo.ts";
@@ -34,6 +35,8 @@ const BLACKBOX = "blackbox-exporter";
 /** The blackbox module the Probes use; the chart's default configuration defines only `http_2xx`. */
 const TCP_MODULE = "tcp_connect";
 export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
+/** The grafana subchart's service account (`<release>-grafana`): it reads CloudWatch as this identity. */
+export const GRAFANA_SERVICE_ACCOUNT = `${STACK}-grafana`;
 /** Where Prometheus's sidecar writes the mesh certificates it scrapes mTLS-only pods with. */
 const MESH_CERTS = "/etc/prom-certs";
 
@@ -58,6 +61,8 @@ export interface ObservabilityArgs {
   alertmanager: pulumi.Input<object>;
   /** Istio's release: the Prometheus pod carries a sidecar (for certificates only). */
   istioReady: pulumi.Resource;
+  /** Grafana's CloudWatch data source: the role it reads as, the stack's region, and the dashboards on it (aws-monitoring.ts). */
+  cloudWatch: { roleArn: pulumi.Input<string>; region: pulumi.Input<string>; dashboards: { uid: string; dashboard: pulumi.Output<Dashboard> }[] };
 }
 
 /**
@@ -118,6 +123,16 @@ export class Observability extends pulumi.ComponentResource {
       grafana: {
         adminPassword: this.grafanaAdminPassword,
         sidecar: { dashboards: { enabled: true, label: "grafana_dashboard", searchNamespace: ns } },
+        serviceAccount: { annotations: { "eks.amazonaws.com/role-arn": args.cloudWatch.roleArn } },
+        // RDS and ElastiCache metrics as CloudWatch has them: what the alarms judge, no database
+        // credentials or exporter in the cluster. authType default = the pod's IRSA credentials.
+        additionalDataSources: [{
+          name: "CloudWatch",
+          type: CLOUDWATCH.type,
+          uid: CLOUDWATCH.uid,
+          access: "proxy",
+          jsonData: { authType: "default", defaultRegion: args.cloudWatch.region },
+        }],
       },
     }, { ...childOpts, dependsOn: [namespace, args.istioReady, args.storageClass.resource] });
     const afterCrds = { ...childOpts, dependsOn: [this.prometheusStack] };
@@ -177,10 +192,11 @@ export class Observability extends pulumi.ComponentResource {
     };
     customResource(`${name}-alerts`, rules, afterCrds);
 
-    for (const dashboard of DASHBOARDS) {
-      new k8s.core.v1.ConfigMap(`${name}-${dashboard.uid}`, {
-        metadata: { name: `dashboard-${dashboard.uid}`, namespace: ns, labels: { grafana_dashboard: "1" } },
-        data: { [`${dashboard.uid}.json`]: JSON.stringify(dashboard) },
+    const dashboards = [...DASHBOARDS.map((d) => ({ uid: d.uid, dashboard: pulumi.output(d) })), ...args.cloudWatch.dashboards];
+    for (const { uid, dashboard } of dashboards) {
+      new k8s.core.v1.ConfigMap(`${name}-${uid}`, {
+        metadata: { name: `dashboard-${uid}`, namespace: ns, labels: { grafana_dashboard: "1" } },
+        data: { [`${uid}.json`]: dashboard.apply((d) => JSON.stringify(d)) },
       }, afterCrds);
     }
 

@@ -22,6 +22,21 @@ export const MOCK_ZONES = {
   zoneIds: ["az3", "az6", "az1", "az5", "az2", "az4"],
 };
 
+/**
+ * An instance type's memory in MiB as EC2 DescribeInstanceTypes reports it, for the usual families:
+ * burstable t-classes by size (t4g.micro 1 GiB, t4g.medium 4 GiB), others by vCPUs (large = 2,
+ * xlarge = 4, 2xlarge = 8, ...) times the family's GiB per vCPU (c 2, m 4, r 8, x 16).
+ */
+export function instanceMemoryMiB(instanceType: string): number {
+  const [family = "", size = ""] = instanceType.split(".");
+  const burstable: Record<string, number> = { nano: 0.5, micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
+  if (family.startsWith("t") && burstable[size] !== undefined) return burstable[size] * 1024;
+  const vcpus = size === "large" ? 2 : 4 * Number(size.replace(/xlarge$/, "") || 1);
+  const perVcpu = ({ c: 2, m: 4, r: 8, x: 16 } as Record<string, number>)[family[0] ?? ""];
+  if (perVcpu === undefined || Number.isNaN(vcpus)) throw new Error(`the mocks cannot size instance type ${instanceType}`);
+  return vcpus * perVcpu * 1024;
+}
+
 /** Resource types whose AWS ids have a recognisable shape (`subnet-0a1b...`). */
 const ID_PREFIXES: Record<string, string> = {
   "aws:ec2/subnet:Subnet": "subnet",
@@ -54,6 +69,13 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
           return { id: "Z35SXDOTRQ7X7K" }; // the ALB zone of us-east-1
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
           return { userName: "AWS", password: "mock-ecr-token", proxyEndpoint: `https://${registry}` };
+        case "aws:ec2/getInstanceType:getInstanceType": {
+          return { instanceType: inputs.instanceType, memorySize: instanceMemoryMiB(String(inputs.instanceType)) };
+        }
+        case "aws:lb/getLoadBalancer:getLoadBalancer": {
+          const lbName = String(inputs.name);
+          return { name: lbName, loadBalancerType: "application", arnSuffix: `app/${lbName}/${hex(lbName, 16)}`, arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/app/${lbName}/${hex(lbName, 16)}` };
+        }
         default:
           return {};
       }
@@ -102,6 +124,7 @@ export function mocks(region: string, stack: string): pulumi.runtime.Mocks {
         return { latestVersion: 1 };
       case "aws:rds/instance:Instance":
         return {
+          identifier: id,
           address: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com`,
           endpoint: `${id}.c${hex(name, 10)}.${region}.rds.amazonaws.com:5432`,
           // With manageMasterUserPassword, RDS names the secret it keeps the password in.

@@ -20,13 +20,20 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
+/** The same server and credentials as `url`, another database (the maintenance database, `postgres`, unless given). */
+export function withDatabase(url: string, database = "postgres"): string {
+  const other = new URL(url);
+  other.pathname = `/${encodeURIComponent(database)}`;
+  return other.toString();
+}
+
+/** The database a URL names. */
+export const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1));
+
 /** Creates the database named in `url` when it does not exist yet (as `migrate deploy` does). */
 export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
+  const name = databaseName(url);
+  const client = new pg.Client({ connectionString: withDatabase(url) });
   await client.connect();
   try {
     const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);

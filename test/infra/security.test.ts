@@ -71,7 +71,11 @@ describe.each([...stacks])("%s", (stack) => {
     const days = loadStackConfig(stack).logs.retentionDays;
     const groups = inputsOf(sim, "aws:cloudwatch/logGroup:LogGroup");
     expect(groups.length).toBeGreaterThanOrEqual(5); // EKS, flow logs, WAF, two of RDS
-    for (const group of groups) expect(group).toMatchObject({ kmsKeyId: expect.stringMatching(/^arn:aws:kms:/), retentionInDays: days });
+    for (const group of groups) {
+      // Plain matchers: Bun's toMatchObject writes an asymmetric matcher into the received (shared) object.
+      expect(group.kmsKeyId).toStartWith("arn:aws:kms:");
+      expect(group.retentionInDays).toBe(days);
+    }
   });
 
   test("every KMS key has an explicit policy: the account administers it, only named services and roles use it", () => {

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { LIFECYCLE_POLICY, pinnedBunVersion } from "../../infra/registry.ts";
 import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
-import { inputsOf, k8s, ofType, only, workload } from "./resources.ts";
+import { type Inputs, inputsOf, k8s, ofType, only, workload } from "./resources.ts";
 
 const sims = {} as Record<StackName, Simulation>;
 beforeAll(async () => {
@@ -84,7 +84,7 @@ describe("encryption and privacy, in every stack", () => {
     expect(redis).toMatchObject({ atRestEncryptionEnabled: true, transitEncryptionEnabled: true });
     expect(redis.authToken.length).toBeGreaterThanOrEqual(32);
     expect(only(sim, "aws:elasticache/parameterGroup:ParameterGroup").parameters).toContainEqual({ name: "maxmemory-policy", value: "noeviction" });
-    expect(only(sim, "aws:secretsmanager/secret:Secret").kmsKeyId).toStartWith("arn:aws:kms:");
+    for (const secret of inputsOf(sim, "aws:secretsmanager/secret:Secret")) expect(secret.kmsKeyId).toStartWith("arn:aws:kms:");
     for (const key of inputsOf(sim, "aws:kms/key:Key")) expect(key.enableKeyRotation).toBe(true);
     const template = only(sim, "aws:ec2/launchTemplate:LaunchTemplate");
     expect(template.blockDeviceMappings[0].ebs.encrypted).toBe("true");
@@ -115,14 +115,15 @@ describe("encryption and privacy, in every stack", () => {
     const sim = sims[stack];
     const dataPasswords = ofType(sim, "random:index/randomPassword:RandomPassword").filter((r) => r.parent?.includes("mlts:data:Data"));
     expect(dataPasswords).toHaveLength(1); // Redis's AUTH token; RDS keeps the database's password itself
-    const secretString = JSON.parse(only(sim, "aws:secretsmanager/secretVersion:SecretVersion").secretString);
+    const appSecret = ofType(sim, "aws:secretsmanager/secretVersion:SecretVersion").find((r) => r.parent?.includes("mlts:app:AppSecrets"))!;
+    const secretString = JSON.parse((appSecret.inputs as Inputs).secretString);
     expect(Object.keys(secretString).sort()).toEqual(["JWT_PREVIOUS_SECRET", "JWT_SECRET", "REDIS_URL"]);
     expect(secretString.REDIS_URL).toMatch(/^rediss:\/\/:[^@]+@master\..+:6379$/);
     const k8sJson = JSON.stringify(sim.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.inputs));
     for (const value of Object.values(secretString) as string[]) expect(k8sJson).not.toContain(value);
     const external = k8s(sim, "ExternalSecret", "mlts-app");
     for (const { remoteRef } of external.spec.data) expect(remoteRef.key).toStartWith("arn:aws:secretsmanager:");
-    const reader = k8s(sim, "ServiceAccount", "secrets-reader");
+    const reader = inputsOf(sim, "kubernetes:core/v1:ServiceAccount").find((a) => a.metadata.name === "secrets-reader" && a.metadata.namespace === "mlts")!;
     expect(reader.metadata.annotations["eks.amazonaws.com/role-arn"]).toStartWith("arn:aws:iam::");
     const readerRole = ofType(sim, "aws:iam/role:Role").find((r) => r.name === `mlts-${stack}-secrets-reader`)!;
     expect(readerRole).toBeDefined();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { KARPENTER_CHART } from "../../infra/addons/karpenter.ts";
 import { EBS_CSI_CHART } from "../../infra/addons/ebs-csi.ts";
 import { LOAD_BALANCER_CONTROLLER_CHART } from "../../infra/addons/load-balancer-controller.ts";
+import { FLUENT_BIT_CHART } from "../../infra/addons/log-shipping.ts";
 import { upstreamIam } from "../../infra/controller-iam.ts";
 import { chartFacts, coalesce, isMap } from "../../infra/policy/lib/charts.ts";
 import { type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
@@ -21,7 +22,7 @@ beforeAll(async () => {
   for (const stack of stacks) sims[stack] = await simulateStack(stack);
 });
 
-interface ChartJson { freeFormValues?: string[]; undeclaredValues?: string[]; valuesAliases?: Record<string, string>; profiles?: Record<string, string[]>; dependencies?: { name: string; alias?: string }[] }
+interface ChartJson { freeFormValues?: string[]; undeclaredValues?: string[]; valuesAliases?: Record<string, string>; profiles?: Record<string, string[]>; dependencies?: { name: string; version: string; alias?: string }[] }
 const chartJson = (chart: string) => JSON.parse(readFileSync(join(CHARTS, chart, "chart.json"), "utf8")) as ChartJson;
 
 const releasesOf = (sim: Simulation) => ofType(sim, "kubernetes:helm.sh/v3:Release").map((r) => {
@@ -108,8 +109,14 @@ describe("controllers' IAM comes from the same release as their chart", () => {
     ["karpenter", KARPENTER_CHART.version],
     ["aws-ebs-csi-driver", EBS_CSI_CHART.version],
     ["aws-load-balancer-controller", LOAD_BALANCER_CONTROLLER_CHART.version],
+    ["aws-for-fluent-bit", FLUENT_BIT_CHART.version],
   ])("%s", (controller, pinned) => {
     expect(upstreamIam(controller).chartVersion).toBe(pinned);
+  });
+
+  test("grafana-cloudwatch: the grafana subchart of the pinned kube-prometheus-stack", () => {
+    const grafana = chartJson("kube-prometheus-stack").dependencies!.find((d) => d.name === "grafana")!;
+    expect(upstreamIam("grafana-cloudwatch").chartVersion).toBe(grafana.version);
   });
 
   test("the load balancer controller may set listener attributes (since v2.9, or its ALBs get no targets)", () => {

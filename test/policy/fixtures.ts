@@ -48,6 +48,7 @@ export function deployment(
  * infra/upstream/charts/<chart>/chart.json, so the policies' fact lookups run on real facts.
  */
 export const pinnedCharts = {
+  "aws-for-fluent-bit": { version: "0.2.0", repository: "https://aws.github.io/eks-charts", namespace: "logging" },
   "aws-ebs-csi-driver": { version: "2.64.0", repository: "https://kubernetes-sigs.github.io/aws-ebs-csi-driver", namespace: "kube-system" },
   "external-secrets": { version: "0.19.2", repository: "https://charts.external-secrets.io", namespace: "external-secrets" },
   jaeger: { version: "4.1.0", repository: "https://jaegertracing.github.io/helm-charts", namespace: "observability" },

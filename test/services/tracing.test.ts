@@ -28,14 +28,18 @@ afterAll(async () => {
 });
 
 test("API and worker export spans for a task's whole path", async () => {
-  const env = { ...stack.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`, PORT: String(freePort()), WORKER_PORT: String(freePort()) };
-  const [api] = await Promise.all([ServiceProcess.start("api", env), ServiceProcess.start("worker", env)]);
+  const env = { ...stack.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`, PORT: String(freePort()), WORKER_PORT: String(freePort()), LOG_LEVEL: "info" };
+  const [api, worker] = await Promise.all([ServiceProcess.start("api", env), ServiceProcess.start("worker", env)]);
   const { token } = await stack.user();
   const rows = [{ x: 1, y: 2 }, { x: 2, y: 4 }, { x: 3, y: 6 }];
   const submitted = await httpClient(api.url)("POST", "/tasks", { token, body: { type: "train", payload: { model: "traced", algorithm: "linear", label: "y", rows } } });
   expect(submitted.status).toBe(202);
   const { id } = submitted.body as { id: string };
   await eventually(() => stack.db.task.findUniqueOrThrow({ where: { id } }), (task) => task.status === "succeeded");
+  // A task that fails: the worker logs it, inside the job's span.
+  const doomed = await httpClient(api.url)("POST", "/tasks", { token, body: { type: "predict", payload: { model: "no-such-model", input: { x: 1 } } } });
+  const doomedId = (doomed.body as { id: string }).id;
+  await eventually(() => stack.db.task.findUniqueOrThrow({ where: { id: doomedId } }), (task) => task.status === "failed");
 
   // Batches are flushed every few seconds and on shutdown: stop both services to flush them now.
   await stopAll();
@@ -44,4 +48,12 @@ test("API and worker export spans for a task's whole path", async () => {
   expect(spans).toContain("mlts-worker");
   expect(spans).toContain("/tasks"); // the API's request span
   expect(spans).toContain(id); // BullMQ's job spans carry the job id, which is the task id
+
+  // The worker's line about the failure names its trace: the one Jaeger holds for that task, which
+  // BullMQ continued from the API request that submitted it.
+  const failure = worker!.logs.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line))
+    .find((line) => line.message === "task failed" && line.taskId === doomedId);
+  expect(failure?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  // Ids are raw bytes in OTLP/protobuf, decoded here as the spans were.
+  expect(spans.includes(new TextDecoder("latin1").decode(Buffer.from(failure.traceId, "hex")))).toBe(true);
 }, 60_000);

@@ -7,4 +7,5 @@ import { sloDashboard } from "./slo.ts";
 
 export const DASHBOARDS: readonly Dashboard[] = [sloDashboard, apiDashboard, queueDashboard, mlDashboard];
 
-export const dashboardQueries = (d: Dashboard): string[] => d.panels.flatMap((panel) => panel.targets.map((t) => t.expr));
+/** The PromQL a dashboard runs (its CloudWatch panels run none). */
+export const dashboardQueries = (d: Dashboard): string[] => d.panels.flatMap((panel) => panel.targets.flatMap((t) => ("expr" in t ? [t.expr] : [])));

@@ -34,7 +34,7 @@ export interface Workload {
 }
 
 /** The pod inside any workload kind, or undefined when the resource carries no pod. */
-function workloadOf(resource: { type: string; props: Record<string, unknown> }): Workload | undefined {
+export function workloadOf(resource: { type: string; props: Record<string, unknown> }): Workload | undefined {
   const kind = workloadKinds[resource.type];
   const spec = resource.props.spec as WorkloadSpec | undefined;
   const template = kind && spec ? kind.template(spec) : undefined;

@@ -2,6 +2,7 @@
 import type { EnforcementLevel, Policies } from "@pulumi/policy";
 import { awsAnyResourceRequireTags } from "./aws-any-resource-require-tags.ts";
 import { awsCloudwatchLogGroupRequireEncryptionAndRetention } from "./aws-cloudwatch-loggroup-require-encryption-and-retention.ts";
+import { awsBackupPlanRequireCrossRegionCopy } from "./aws-backup-plan-require-cross-region-copy.ts";
 import { awsEc2NodeRequireCostTags } from "./aws-ec2-node-require-cost-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
 import { awsEc2VpcRequireFlowLogs } from "./aws-ec2-vpc-require-flow-logs.ts";
@@ -25,6 +26,7 @@ import { awsS3BucketDisallowPublicAccess } from "./aws-s3-bucket-disallow-public
 import { awsS3BucketDisallowUnencryptedStorage } from "./aws-s3-bucket-disallow-unencrypted-storage.ts";
 import { awsSecretsManagerSecretRequireRotation } from "./aws-secretsmanager-secret-require-rotation.ts";
 import { kubernetesAlertmanagerRequireReceiver } from "./kubernetes-alertmanager-require-receiver.ts";
+import { kubernetesAnyNamespaceRequireLogShipping } from "./kubernetes-any-namespace-require-log-shipping.ts";
 import { kubernetesAnyResourceRequireReadyNodes } from "./kubernetes-any-resource-require-ready-nodes.ts";
 import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-apps-deployment-require-minimum-replicas.ts";
 import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
@@ -60,6 +62,7 @@ export const packEnforcementLevel: EnforcementLevel = "advisory";
 export const policies: Policies = [
   awsAnyResourceRequireTags,
   awsCloudwatchLogGroupRequireEncryptionAndRetention,
+  awsBackupPlanRequireCrossRegionCopy,
   awsEc2NodeRequireCostTags,
   awsEc2SecurityGroupDisallowPublicDatabasePorts,
   awsEc2VpcRequireFlowLogs,
@@ -83,6 +86,7 @@ export const policies: Policies = [
   awsS3BucketDisallowUnencryptedStorage,
   awsSecretsManagerSecretRequireRotation,
   kubernetesAlertmanagerRequireReceiver,
+  kubernetesAnyNamespaceRequireLogShipping,
   kubernetesAnyResourceRequireReadyNodes,
   kubernetesAppsDeploymentRequireMinimumReplicas,
   kubernetesAppsDeploymentRequireNetworkPolicy,

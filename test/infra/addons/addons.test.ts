@@ -7,11 +7,11 @@ import { parseConfig } from "../../../services/shared/config.ts";
 import { k8sObjects, validateK8sObject } from "../k8s-schema.ts";
 
 const ADDONS = [
-  "EbsCsiDriver", "MetricsServer", "Karpenter", "ExternalSecrets", "LoadBalancerController", "Reloader", "Tracing", "Istio", "Edge",
+  "EbsCsiDriver", "MetricsServer", "Karpenter", "ExternalSecrets", "LoadBalancerController", "Reloader", "LogShipping", "Tracing", "Istio", "Edge",
   "ApiTraffic", "ProgressiveDelivery", "GatewayRateLimit", "AlertRouting", "Observability", "MeshAccess", "Keda",
 ];
 const CHARTS = [
-  "aws-ebs-csi-driver", "metrics-server", "karpenter-crd", "karpenter", "external-secrets", "aws-load-balancer-controller", "reloader", "base", "cni", "istiod", "gateway",
+  "aws-ebs-csi-driver", "metrics-server", "karpenter-crd", "karpenter", "external-secrets", "aws-load-balancer-controller", "reloader", "aws-for-fluent-bit", "base", "cni", "istiod", "gateway",
   "keda", "kube-prometheus-stack", "prometheus-blackbox-exporter", "opentelemetry-collector", "jaeger", "argo-rollouts",
 ];
 

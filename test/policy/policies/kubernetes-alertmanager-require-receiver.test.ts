@@ -6,7 +6,7 @@ import { check, resource } from "../harness.ts";
 const topicArn = "arn:aws:sns:eu-west-1:123456789012:alerts";
 const sns = { name: "sns", sns_configs: [{ topic_arn: topicArn, sigv4: { region: "eu-west-1" } }] };
 
-/** Alertmanager's config as infra/addons/alerting.ts writes it: SNS by default, the chart's "null" for Watchdog. */
+/** A minimal Alertmanager routing: SNS by default, the chart's "null" for Watchdog. */
 const routing = (receivers: object[] = [{ name: "null" }, sns], root = "sns") => ({
   route: { receiver: root, routes: [{ receiver: "null", matchers: ['alertname=~"Watchdog|InfoInhibitor"'] }] },
   receivers,
