@@ -55,10 +55,8 @@ const DOCUMENT = {
       "workspaces, the model registry's aliases, and schedules. Every error has the shape of the `Error` schema.",
     license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
   },
-  servers: [
-    { url: "/", description: "the origin serving this document" },
-    { url: "http://localhost:3000", description: "bun dev on a laptop" },
-  ],
+  // Relative: the origin the document was served from (localhost:3000 under `bun dev`, the stack's apiUrl when deployed).
+  servers: [{ url: "/", description: "the origin serving this document" }],
   tags: [
     { name: "auth", description: "Accounts and bearer tokens" },
     { name: "workspaces", description: "Workspaces, members and roles" },
