@@ -73,6 +73,30 @@ describe("train and predict", () => {
   });
 });
 
+describe("GET /tasks/:id/events with a worker", () => {
+  /** Every `task` event's status, until the stream ends. */
+  async function streamedStatuses(id: string): Promise<string[]> {
+    const response = await fetch(`${stack.api.url}/tasks/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    return text.split("\n").filter((line) => line.startsWith("data: {")).map((line) => JSON.parse(line.slice(6)).status);
+  }
+
+  test("a prediction of a few milliseconds still streams running before succeeded", async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = await submit(stack, token, "predict", { model: "clf", input: { x1: i, x2: 0 } });
+      const statuses = await streamedStatuses(id);
+      expect(statuses.slice(-2)).toEqual(["running", "succeeded"]);
+      expect(["queued", "running"]).toContain(statuses[0]);
+    }
+  });
+
+  test("a stream opened after the task finished shows that it ran: running, then its final state", async () => {
+    const id = await submit(stack, token, "predict", { model: "clf", input: { x1: 1, x2: 2 } });
+    await waitFor(stack, token, id);
+    expect(await streamedStatuses(id)).toEqual(["running", "succeeded"]);
+  });
+});
+
 describe("drift-check", () => {
   /** The version's drift score as the worker exports it: by the version's id, never by its (user-chosen) name. */
   const metricValue = async (model: string, version: number) => {
