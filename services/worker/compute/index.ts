@@ -8,15 +8,14 @@
 import { InputError } from "../../shared/errors.ts";
 import type { Computation, ComputationInput, ComputationOutput, ComputeReply } from "./computations.ts";
 
-const THREAD = new URL("./thread.ts", import.meta.url).href;
-
 export type Compute = <K extends Computation>(kind: K, input: ComputationInput<K>) => Promise<ComputationOutput<K>>;
 
 /** A compute function whose computations each get `timeoutMs` at most. */
 export function isolatedCompute(timeoutMs: number): Compute {
   return (kind, input) =>
     new Promise((resolve, reject) => {
-      const thread = new Worker(THREAD);
+      // Beside this module; `bun run build` bundles the thread to dist/worker/thread.ts, beside the worker's bundle.
+      const thread = new Worker(new URL("./thread.ts", import.meta.url));
       const timer = setTimeout(() => {
         thread.terminate();
         reject(new InputError(`the ${kind} computation took longer than the limit of ${timeoutMs / 1000} s and was stopped`));

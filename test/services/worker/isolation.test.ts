@@ -13,7 +13,7 @@ setDefaultTimeout(60_000);
 function longTraining(model: string) {
   const draw = normal(mulberry32(3));
   const round = (v: number) => Math.round(v * 1000) / 1000;
-  const rows = Array.from({ length: 16_000 }, () => {
+  const rows = Array.from({ length: 9_000 }, () => {
     const [a, b, c] = [round(draw()), round(draw()), round(draw())];
     return { a, b, c, y: a + b - c > 0 ? 1 : 0 };
   });
