@@ -86,7 +86,7 @@ describe("GET /tasks/:id/events with a worker", () => {
       const id = await submit(stack, token, "predict", { model: "clf", input: { x1: i, x2: 0 } });
       const statuses = await streamedStatuses(id);
       expect(statuses.slice(-2)).toEqual(["running", "succeeded"]);
-      expect(["queued", "running"]).toContain(statuses[0]);
+      expect(["queued", "running"]).toContain(statuses[0]!);
     }
   });
 
