@@ -138,7 +138,8 @@ export function checkPayload(submission: Submission, where = ""): void {
   }
 }
 
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** `schema` or null. */
+export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const finite = Type.Number();
 
 /** What each task type's `result` holds once it succeeded (the worker writes these). */

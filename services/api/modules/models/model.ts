@@ -1,10 +1,9 @@
 // The model registry's request and response shapes.
 import { Type } from "@sinclair/typebox";
 import { t } from "elysia";
-import { ALIAS_PATTERN, INT32_MAX, MODEL_NAME_PATTERN, resultSchemas } from "../../../shared/tasks/contract.ts";
+import { ALIAS_PATTERN, INT32_MAX, MODEL_NAME_PATTERN, nullable, resultSchemas } from "../../../shared/tasks/contract.ts";
 
 const dateTime = Type.String({ format: "date-time" });
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const person = Type.Object({ id: Type.String({ format: "uuid" }), email: Type.String({ format: "email" }) }, { $id: "Person" });
 const aliases = Type.Record(Type.String(), Type.Integer(), { description: "alias → the version it points to", $id: "Aliases" });
 

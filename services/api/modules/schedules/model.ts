@@ -1,6 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { t } from "elysia";
-import { taskTypeSchema } from "../../../shared/tasks/contract.ts";
+import { nullable, taskTypeSchema } from "../../../shared/tasks/contract.ts";
 import { documentedSubmission, submission } from "../tasks/model.ts";
 
 /** 31 days: more than a PostgreSQL INTEGER holds in milliseconds, so the column is a BIGINT. */
@@ -33,8 +33,8 @@ export const ScheduleModel = {
       workspaceId: Type.String({ format: "uuid" }),
       ownerId: Type.String({ format: "uuid", description: "who created it: its firings are submitted as this user" }),
       name: Type.String(),
-      cron: Type.Union([Type.String(), Type.Null()]),
-      every: Type.Union([Type.Integer(), Type.Null()]),
+      cron: nullable(Type.String()),
+      every: nullable(Type.Integer()),
       enabled: Type.Boolean(),
       task: Type.Object({ type: taskTypeSchema, payload: Type.Object({}, { additionalProperties: true }), priority: Type.Integer() }),
       createdAt: dateTime,

@@ -4,7 +4,7 @@
 import { type Static, Type } from "@sinclair/typebox";
 import { t } from "elysia";
 import {
-  payloadSchemas, PRIORITY, resultSchemas, TASK_TYPES, taskStatusSchema, taskTypeSchema,
+  nullable, payloadSchemas, PRIORITY, resultSchemas, TASK_TYPES, taskStatusSchema, taskTypeSchema,
 } from "../../../shared/tasks/contract.ts";
 
 const priority = Type.Optional(
@@ -12,7 +12,6 @@ const priority = Type.Optional(
 );
 const uuid = Type.String({ format: "uuid" });
 const dateTime = Type.String({ format: "date-time" });
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /**
  * What the route checks first: the type, the priority, and that the payload is an object. The
