@@ -1,7 +1,7 @@
 // A system filled through its API the way users fill it, and what the API serves back: the
 // restore drill's "before" and "after" (test/reliability/restore-drill.test.ts). Written against the
-// API as it is (models global, tasks and schedules per user); when the API changes shape, only this
-// file follows it.
+// API as it is (each user in their personal workspace, which holds their models, tasks and
+// schedules); when the API changes shape, only this file follows it.
 import { type Account, expectStatus, type HttpClient, registerAndLogin } from "./http.ts";
 import { eventually } from "./polling.ts";
 import { freePort } from "./ports.ts";
@@ -27,8 +27,8 @@ const churnRows = (n: number) => Array.from({ length: n }, (_, i) => {
 
 /**
  * Three users, each with: two versions of a logistic model and one of a linear model (trained),
- * predictions, a batch prediction and a drift check (succeeded), a prediction of a model that does
- * not exist (failed), a cancelled task, queued tasks, and two schedules (one disabled). One task
+ * predictions, a batch prediction and a drift check (succeeded), a prediction missing one of the
+ * model's features (failed), a cancelled task, queued tasks, and two schedules (one disabled). One task
  * is left running: its worker is killed mid-training, as a node that dies would.
  */
 export async function fillThroughApi(api: HttpClient, workerEnv: Record<string, string>): Promise<FilledSystem> {
@@ -53,7 +53,7 @@ export async function fillThroughApi(api: HttpClient, workerEnv: Record<string, 
     ];
     for (const id of scored) await settle(account, id, "succeeded");
     await settle(account, await submit(account, "drift-check", { model: churn }), "succeeded");
-    await settle(account, await submit(account, "predict", { model: `no-such-model-${i}`, input: { tenure: 1 } }), "failed");
+    await settle(account, await submit(account, "predict", { model: churn, input: { tenure: 1 } }), "failed");
     // A yearly schedule (never fires during a test) and a disabled hourly one (an interval fires at once when enabled).
     const yearly = expectStatus(await api<{ id: string }>("POST", "/schedules", { token: account.token, body: { name: "yearly-retrain", cron: "0 3 1 1 *", task: { type: "train", payload: { model: churn, algorithm: "logistic", label: "churned", rows: churnRows(60) } } } }), 201, "schedule");
     expectStatus(await api("PATCH", `/schedules/${yearly.id}`, { token: account.token, body: { cron: "0 4 1 1 *" } }), 200, "move schedule");
@@ -83,7 +83,7 @@ export async function fillThroughApi(api: HttpClient, workerEnv: Record<string, 
   return { accounts, unfinished };
 }
 
-/** Everything the API serves about the filled system: each user's tasks and schedules, every model and version. */
+/** Everything the API serves about the filled system: each user's tasks, schedules, models and versions. */
 export async function apiView(api: HttpClient, accounts: Account[]) {
   const get = async <T>(path: string, token: string) => expectStatus(await api<T>("GET", path, { token }), 200, `GET ${path}`);
   const users = await Promise.all(accounts.map(async ({ email, token }) => {
@@ -94,15 +94,14 @@ export async function apiView(api: HttpClient, accounts: Account[]) {
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
-    return { email, tasks: tasks.sort((a, b) => a.id.localeCompare(b.id)), schedules: await get<unknown>("/schedules", token) };
+    const models = await get<{ items: { name: string }[] }>("/models", token);
+    const versions = await Promise.all(models.items.map(async ({ name }) => {
+      const listed = await get<{ versions: { version: number }[] }>(`/models/${name}`, token);
+      return { listed, details: await Promise.all(listed.versions.map(({ version }) => get(`/models/${name}/versions/${version}`, token))) };
+    }));
+    return { email, tasks: tasks.sort((a, b) => a.id.localeCompare(b.id)), schedules: await get<unknown>("/schedules", token), models, versions };
   }));
-  const token = accounts[0]!.token;
-  const models = await get<{ name: string }[]>("/models", token);
-  const versions = await Promise.all(models.map(async ({ name }) => {
-    const listed = await get<{ versions: { version: number }[] }>(`/models/${name}`, token);
-    return { listed, details: await Promise.all(listed.versions.map(({ version }) => get(`/models/${name}/versions/${version}`, token))) };
-  }));
-  return { users, models, versions };
+  return { users };
 }
 
 /** The statuses of `ids`, read through the API, until every one is final (or `timeoutMs`). */

@@ -103,12 +103,15 @@ export interface RunOptions {
 const BATCH = 100;
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
 
-/** Rows for a logistic model on two features: y = 1 when x + z > 10. */
+/**
+ * Rows for a logistic model: y = 1 when x + z > 10. `seq` is a feature too (a model refuses inputs
+ * with features it does not know), so each prediction's input can carry its own.
+ */
 function trainingRows(): Record<string, number>[] {
   return Array.from({ length: 60 }, (_, i) => {
     const x = i % 10;
     const z = Math.floor(i / 6);
-    return { x, z, y: x + z > 10 ? 1 : 0 };
+    return { x, z, seq: i, y: x + z > 10 ? 1 : 0 };
   });
 }
 

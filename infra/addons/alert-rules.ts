@@ -62,12 +62,13 @@ const operationalRules: AlertRule[] = [
   {
     // PSI above 0.1 is a moderate shift (the usual PSI reading); a model is retrained, not paged for.
     alert: "ModelDriftHigh",
-    expr: "max by (model, version) (model_drift_score) > 0.1",
+    // By the version's id: the services never label a metric with a user-chosen model name.
+    expr: "max by (model_id) (model_drift_score) > 0.1",
     for: "15m",
     labels: { severity: "warning" },
     annotations: {
-      summary: "Model {{ $labels.model }} version {{ $labels.version }} has drifted",
-      description: "The drift score of {{ $labels.model }} v{{ $labels.version }} has been above 0.1 for 15 minutes: consider retraining.",
+      summary: "Model version {{ $labels.model_id }} has drifted",
+      description: "The drift score of model version {{ $labels.model_id }} (Model.id) has been above 0.1 for 15 minutes: consider retraining.",
     },
   },
 ];

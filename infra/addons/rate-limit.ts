@@ -7,13 +7,13 @@ import { customResource } from "./custom-resource.ts";
 import { GATEWAY_NAMESPACE, type Istio } from "./istio.ts";
 
 /**
- * Paths with a budget of their own, as the API routes them. The API's predict limit applies to
- * `POST /tasks` by the task type in the body, which the gateway does not read: it stays the API's.
+ * Paths with a per-address budget of their own, as the API routes them. The predict and batch
+ * limits stay the API's: they count per workspace (which the gateway cannot tell, and many
+ * workspaces may share one address behind a NAT), and predict is chosen by the body's task type.
  */
-export const RATE_LIMITED_PATHS: Record<Exclude<RateLimitName, "perIp" | "predict">, string> = {
+export const RATE_LIMITED_PATHS: Record<Exclude<RateLimitName, "perIp" | "predict" | "batch">, string> = {
   login: "/auth/login",
   register: "/auth/register",
-  batch: "/tasks/batch",
 };
 
 /** "30/min" → a token bucket refilled with 30 tokens every 60 s, read with the API's own parser. */
@@ -30,9 +30,9 @@ export interface GatewayRateLimitArgs {
 
 /**
  * Local rate limiting at the ingress gateway (Istio has no rate-limit CRD: an EnvoyFilter adds
- * Envoy's local_ratelimit filter). Every request is counted per client address, and the login,
- * register and batch paths also against their own per-address budget, so abusive clients
- * are turned away with 429 before they reach the API, which enforces the same limits itself.
+ * Envoy's local_ratelimit filter). Every request is counted per client address, and the login
+ * and register paths also against their own per-address budget, so abusive clients are turned
+ * away with 429 before they reach the API, which enforces the same limits itself.
  * Buckets are per gateway pod: the API's limits stay the exact ones.
  */
 export class GatewayRateLimit extends pulumi.ComponentResource {

@@ -88,7 +88,10 @@ export const configSchema = Type.Object({
   DB_POOL_SIZE: integer(10, 1, "connections per process"),
   REDIS_URL: url("redis-url", "redis://127.0.0.1:6379", "Redis; rediss://:token@host:6379 for TLS + AUTH"),
   QUEUE_PREFIX: text("bull", "prefix of every BullMQ key, so tests and benchmarks can share one Redis"),
-  JWT_SECRET: text(DEV_JWT_SECRET, "HS256 key; at least 32 characters in production", { secret: true, requiredInProduction: true }),
+  JWT_SECRET: text(DEV_JWT_SECRET, "HS256 key tokens are signed with; at least 32 characters in production", { secret: true, requiredInProduction: true }),
+  JWT_PREVIOUS_SECRET: Type.Optional(
+    text(undefined, "the key JWT_SECRET replaced: its tokens are still accepted until this is unset (key rotation)", { secret: true }),
+  ),
   JWT_TTL_SECONDS: integer(3600, 60, "token lifetime"),
   LOG_LEVEL: oneOf(["debug", "info", "warn", "error"], "info", "debug, info, warn, error (JSON lines)"),
   CORS_ORIGIN: text("*", "allowed origins, comma-separated", { productionDefault: "" }),
@@ -98,8 +101,11 @@ export const configSchema = Type.Object({
   RATE_LIMIT_PER_IP: rate("200/min", "every route but health and metrics, per client IP"),
   RATE_LIMIT_LOGIN: rate("10/min", "POST /auth/login"),
   RATE_LIMIT_REGISTER: rate("5/hour", "POST /auth/register"),
-  RATE_LIMIT_PREDICT: rate("30/min", "predict and batch-predict submissions"),
-  RATE_LIMIT_BATCH: rate("10/hour", "POST /tasks/batch"),
+  RATE_LIMIT_PREDICT: rate("30/min", "predict and batch-predict submissions per workspace, schedules' firings included"),
+  RATE_LIMIT_BATCH: rate("10/hour", "POST /tasks/batch per workspace"),
+  WORKSPACE_ROLE_CACHE_MS: integer(2_000, 0, "how long a workspace role read from PostgreSQL is trusted: a removed or demoted member loses access within it"),
+  SCHEDULES_PER_WORKSPACE: integer(20, 1, "schedules a workspace may have"),
+  SCHEDULE_MIN_INTERVAL_MS: integer(60_000, 1_000, "shortest interval between a schedule's firings (every, or a cron pattern's tightest gap)"),
   WORKER_CONCURRENCY: integer(8, 1, "train and drift-check jobs a worker runs at once (CPU-bound)"),
   WORKER_PREDICT_CONCURRENCY: Type.Optional(
     // A predict task is milliseconds of CPU between database round trips, so more of them in flight
@@ -110,6 +116,8 @@ export const configSchema = Type.Object({
   RECONCILE_GRACE_MS: integer(10_000, 1_000, "the reconciler leaves younger tasks alone (the API may be between insert and enqueue)"),
   WORKER_LOCK_DURATION_MS: integer(30_000, 1_000, "BullMQ job lock: how long a killed worker's job stays locked"),
   WORKER_STALLED_INTERVAL_MS: integer(30_000, 500, "how often stalled jobs are looked for and taken back"),
+  WORKER_JOB_TIMEOUT_MS: integer(300_000, 1_000, "longest a train or drift-check computation may run; past it the task fails"),
+  DRIFT_MIN_WINDOW: integer(200, 10, "fewest scored inputs a drift check compares; with fewer it reports not enough data"),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(text(undefined, "where to send traces; nothing is exported when unset")),
 });
 
@@ -138,6 +146,7 @@ function toConfig(v: Variables) {
     redisUrl: v.REDIS_URL,
     queuePrefix: v.QUEUE_PREFIX,
     jwtSecret: v.JWT_SECRET,
+    jwtPreviousSecret: v.JWT_PREVIOUS_SECRET,
     jwtTtlSeconds: v.JWT_TTL_SECONDS,
     logLevel: v.LOG_LEVEL,
     corsOrigin: v.CORS_ORIGIN,
@@ -147,10 +156,15 @@ function toConfig(v: Variables) {
       enabled: v.RATE_LIMIT_ENABLED,
       ...(Object.fromEntries(Object.entries(RATE_LIMIT_VARIABLES).map(([name, variable]) => [name, v[variable]])) as Record<RateLimitName, RateLimit>),
     },
+    workspaceRoleCacheMs: v.WORKSPACE_ROLE_CACHE_MS,
+    schedulesPerWorkspace: v.SCHEDULES_PER_WORKSPACE,
+    scheduleMinIntervalMs: v.SCHEDULE_MIN_INTERVAL_MS,
     workerConcurrency: v.WORKER_CONCURRENCY,
     workerPredictConcurrency: v.WORKER_PREDICT_CONCURRENCY ?? 4 * v.WORKER_CONCURRENCY,
     workerLockDurationMs: v.WORKER_LOCK_DURATION_MS,
     workerStalledIntervalMs: v.WORKER_STALLED_INTERVAL_MS,
+    workerJobTimeoutMs: v.WORKER_JOB_TIMEOUT_MS,
+    driftMinWindow: v.DRIFT_MIN_WINDOW,
     reconcileIntervalMs: v.RECONCILE_INTERVAL_MS,
     reconcileGraceMs: v.RECONCILE_GRACE_MS,
     otlpEndpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -184,6 +198,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const config = toConfig(Value.Decode(configSchema, given));
   if (production && (config.jwtSecret === DEV_JWT_SECRET || config.jwtSecret.length < 32)) {
     throw new ConfigError("JWT_SECRET must be a random secret of at least 32 characters in production");
+  }
+  if (production && config.jwtPreviousSecret !== undefined && config.jwtPreviousSecret.length < 32) {
+    throw new ConfigError("JWT_PREVIOUS_SECRET must be a random secret of at least 32 characters in production");
+  }
+  if (config.jwtPreviousSecret === config.jwtSecret) {
+    throw new ConfigError("JWT_PREVIOUS_SECRET must differ from JWT_SECRET (it is the key JWT_SECRET replaced)");
   }
   return config;
 }

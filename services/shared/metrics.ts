@@ -39,18 +39,36 @@ export const taskOutcomes = new client.Counter({
   labelNames: ["type", "outcome"] as const,
 });
 
+// No metric is labelled with a model's name: names are chosen by users, so their number (and
+// every series per name) would have no bound.
 export const inferenceTime = new client.Histogram({
   name: "model_inference_time_ms",
-  help: "Time to score one input with a model, in milliseconds",
-  labelNames: ["model"] as const,
+  help: "Time to score one input, in milliseconds, by task type",
+  labelNames: ["type"] as const,
   buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 50, 100, 500, 1000, 5000],
 });
 
-export const driftScore = new client.Gauge({
+const driftScore = new client.Gauge({
   name: "model_drift_score",
-  help: "Latest drift score (max PSI over features) per model version",
-  labelNames: ["model", "version"] as const,
+  help: "Latest drift score (max PSI over features) of the model versions this worker checked most recently, by version id",
+  labelNames: ["model_id"] as const,
 });
+
+/** Series of model_drift_score a worker exports at most: the versions it checked most recently. */
+export const MAX_DRIFT_SERIES = 200;
+const driftSeries = new Set<string>();
+
+/** Sets a version's drift score, dropping the series of the version checked longest ago past the bound. */
+export function recordDriftScore(modelId: string, score: number): void {
+  driftSeries.delete(modelId);
+  driftSeries.add(modelId);
+  if (driftSeries.size > MAX_DRIFT_SERIES) {
+    const oldest = driftSeries.values().next().value!;
+    driftSeries.delete(oldest);
+    driftScore.remove({ model_id: oldest });
+  }
+  driftScore.set({ model_id: modelId }, score);
+}
 
 /**
  * Queue depth per state, read from Redis at scrape time. Exported by the API only (always running,

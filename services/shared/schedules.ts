@@ -13,7 +13,7 @@ export async function applySchedule(queue: Queue, schedule: Schedule): Promise<v
     return;
   }
   if (schedule.cron) checkCron(schedule.cron);
-  const repeat = schedule.cron ? { pattern: schedule.cron, tz: "UTC" } : { every: schedule.everyMs! };
+  const repeat = schedule.cron ? { pattern: schedule.cron, tz: "UTC" } : { every: Number(schedule.everyMs!) };
   await queue.upsertJobScheduler(schedule.id, repeat, {
     name: FIRE_JOB,
     data: { scheduleId: schedule.id },
@@ -31,4 +31,24 @@ export function checkCron(pattern: string): void {
   } catch (error) {
     throw new InputError(`invalid cron pattern "${pattern}": ${errorMessage(error)}`);
   }
+}
+
+/** Firings looked at to find a cron pattern's tightest gap: a day of minutes, or more. */
+const FIRINGS_SAMPLED = 1_500;
+
+/**
+ * The shortest time between two firings of a cron pattern (checked with checkCron first), over its
+ * next FIRINGS_SAMPLED firings: enough to catch a pattern of seconds or minutes that only
+ * bunches up at some hour of the day.
+ */
+export function shortestCronGapMs(pattern: string, from = Date.now()): number {
+  let previous = getNextMillis(from, { pattern, tz: "UTC" });
+  let shortest = Infinity;
+  for (let i = 0; i < FIRINGS_SAMPLED && previous !== undefined; i++) {
+    const next = getNextMillis(previous, { pattern, tz: "UTC" });
+    if (next === undefined) break;
+    shortest = Math.min(shortest, next - previous);
+    previous = next;
+  }
+  return shortest;
 }

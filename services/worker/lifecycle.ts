@@ -5,7 +5,9 @@ import type { Db } from "../shared/db.ts";
 import { InputError } from "../shared/errors.ts";
 import { errorMessage, type Logger } from "../shared/logger.ts";
 import { taskDuration, taskOutcomes } from "../shared/metrics.ts";
+import type { LoadedModels, ModelVersions } from "../shared/tasks/models.ts";
 import type { TaskStore } from "../shared/tasks/store.ts";
+import type { Compute } from "./compute/index.ts";
 import { processors } from "./processors/index.ts";
 import type { Outcome } from "./processors/types.ts";
 
@@ -18,14 +20,31 @@ function succeed(store: TaskStore, id: string, outcome: Outcome, started: number
 
 const isPermanent = (error: unknown) => error instanceof UnrecoverableError || error instanceof InputError;
 
-export function taskRunner(store: TaskStore, db: Db, logger: Logger) {
+/**
+ * What a failed task says: our own message for what the task got wrong; for anything else
+ * (a store's or a driver's error text, which names tables and internals), a message of ours too.
+ */
+export const taskError = (error: unknown) =>
+  error instanceof InputError ? error.message : "the task could not be run because of an internal error; it was retried and has been logged";
+
+export interface TaskRunnerDeps {
+  store: TaskStore;
+  db: Db;
+  models: LoadedModels;
+  versions: ModelVersions;
+  compute: Compute;
+  driftMinWindow: number;
+  logger: Logger;
+}
+
+export function taskRunner({ store, logger, ...context }: TaskRunnerDeps) {
   return async function runTask(job: Job): Promise<{ status: string }> {
     const id = job.id!;
     const task = await store.claim(id);
     if (!task) return { status: "skipped" }; // cancelled, already final, or never accepted
     const started = performance.now();
     try {
-      const outcome = await processors[task.type](task.payload, { db, taskId: id });
+      const outcome = await processors[task.type](task.payload, { ...context, task: { ...task, id } });
       if (!(await succeed(store, id, outcome, started))) {
         taskOutcomes.inc({ type: task.type, outcome: "cancelled" });
         return { status: "cancelled" };
@@ -36,7 +55,7 @@ export function taskRunner(store: TaskStore, db: Db, logger: Logger) {
     } catch (error) {
       const lastAttempt = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (!lastAttempt) throw error; // BullMQ retries with exponential backoff
-      await store.fail(id, errorMessage(error));
+      await store.fail(id, taskError(error));
       taskOutcomes.inc({ type: task.type, outcome: "failed" });
       logger.info("task failed", { taskId: id, type: task.type, error: errorMessage(error) });
       throw new UnrecoverableError(errorMessage(error));

@@ -7,9 +7,13 @@ import { createLogger, errorMessage, type Logger } from "../shared/logger.ts";
 import { collectProcessMetrics, registry } from "../shared/metrics.ts";
 import { createQueues, FAMILY_QUEUES, SCHEDULES_QUEUE } from "../shared/queues.ts";
 import { createFailFastRedis, createWorkerRedis } from "../shared/redis.ts";
+import { LoadedModels, ModelVersions } from "../shared/tasks/models.ts";
 import { TaskStore } from "../shared/tasks/store.ts";
 import { TaskSubmitter } from "../shared/tasks/submit.ts";
 import { startTracing } from "../shared/tracing.ts";
+import { WorkspaceLimits } from "../shared/workspace-limits.ts";
+import { WorkspaceAccess } from "../shared/workspaces.ts";
+import { isolatedCompute } from "./compute/index.ts";
 import { taskRunner } from "./lifecycle.ts";
 import { reconcile } from "./reconciler.ts";
 import { scheduleFirer } from "./schedules.ts";
@@ -42,17 +46,25 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     stalledInterval: config.workerStalledIntervalMs,
     telemetry: tracing?.telemetry,
   };
-  const runTask = taskRunner(store, db, logger);
+  const versions = new ModelVersions(db);
+  const runTask = taskRunner({
+    store, db, logger, versions,
+    models: new LoadedModels(db),
+    compute: isolatedCompute(config.workerJobTimeoutMs),
+    driftMinWindow: config.driftMinWindow,
+  });
+  const submitter = new TaskSubmitter(store, queues, versions, new WorkspaceLimits(redis, config.queuePrefix, config.rateLimits));
+  const access = new WorkspaceAccess(db, config.workspaceRoleCacheMs);
   const workers = [
     ...FAMILY_QUEUES.map((name) => new Worker(name, runTask, name === "predict" ? { ...options, concurrency: config.workerPredictConcurrency } : options)),
-    new Worker(SCHEDULES_QUEUE, scheduleFirer(db, new TaskSubmitter(store, queues)), { ...options, concurrency: 1 }),
+    new Worker(SCHEDULES_QUEUE, scheduleFirer(db, submitter, access, logger), { ...options, concurrency: 1 }),
   ];
   for (const worker of workers) {
     worker.on("error", (error) => logger.warn("worker error", { queue: worker.name, error: error.message }));
     worker.on("failed", (job, error) => {
       // BullMQ fails a job that stalled too often without calling the processor: record it.
       if (job && worker.name !== SCHEDULES_QUEUE && /stalled/i.test(error.message)) {
-        store.fail(job.id!, error.message).catch((e) => logger.warn("could not record failure", { error: errorMessage(e) }));
+        store.fail(job.id!, "the task's worker stopped answering too many times (stalled); it was not finished").catch((e) => logger.warn("could not record failure", { error: errorMessage(e) }));
       }
     });
   }

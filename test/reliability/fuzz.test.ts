@@ -1,23 +1,28 @@
 // Hostile input: thousands of seeded, malformed requests across every route (bad JSON, wrong types,
-// deep nesting, unicode, path tricks, missing and forged tokens, oversized bodies and batches).
+// deep nesting, unicode and lone surrogates, integers at and past int32, numeric strings, huge
+// magnitudes, path tricks, missing and forged tokens, foreign workspaces, oversized bodies and
+// batches).
 // Whatever arrives, the API answers 4xx in its JSON error shape: never a 5xx, never a stack trace.
 // FUZZ_SEED and FUZZ_REQUESTS change the run; a failure prints the requests that caused it.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
+import { keyId } from "../../services/api/modules/auth/keys.ts";
 import { type Chooser, chooser } from "../../testing/random.ts";
-import { startStack, type TestStack } from "../services/harness.ts";
+import { startStack, storeModelVersion, type TestStack } from "../services/harness.ts";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
 const BODY_LIMIT = 64 * 1024;
 
 let stack: TestStack;
-let alice: { token: string; taskId: string; scheduleId: string };
-let bob: { token: string };
+let alice: { token: string; taskId: string; scheduleId: string; workspaceId: string };
+let bob: { token: string; workspaceId: string };
 let forged: Record<string, string>;
 
 const secretKey = () => new TextEncoder().encode(stack.config.jwtSecret);
-const sign = (claims: Record<string, unknown>, alg = "HS256", key = secretKey()) => new SignJWT(claims).setProtectedHeader({ alg }).sign(key);
+/** Signed with the API's own key and naming it, as its tokens are: only the claims are wrong. */
+const sign = (claims: Record<string, unknown>, alg = "HS256", key = secretKey()) =>
+  new SignJWT(claims).setProtectedHeader({ alg, kid: keyId(stack.config.jwtSecret) }).sign(key);
 const b64 = (value: unknown) => btoa(JSON.stringify(value)).replaceAll("=", "").replaceAll("+", "-").replaceAll("/", "_");
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
@@ -26,7 +31,7 @@ const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
  * once, so no request can wait on it (there is no worker here).
  */
 async function ownedBy(token: string): Promise<{ taskId: string; scheduleId: string }> {
-  const submitted = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "m", input: { x: 1 } } } });
+  const submitted = await stack.http("POST", "/tasks", { token, body: templates.train!() });
   expect((await stack.http("POST", `/tasks/${submitted.body.id}/cancel`, { token })).status).toBe(200);
   const schedule = await stack.http("POST", "/schedules", {
     token,
@@ -40,8 +45,10 @@ beforeAll(async () => {
   stack = await startStack({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
   const a = await stack.user();
   const b = await stack.user();
-  alice = { token: a.token, ...(await ownedBy(a.token)) };
-  bob = { token: b.token };
+  // A model "m" in each workspace, so predictions get past validation to the submit path.
+  await Promise.all([storeModelVersion(stack.db, a.id, "m"), storeModelVersion(stack.db, b.id, "m")]);
+  alice = { token: a.token, workspaceId: a.id, ...(await ownedBy(a.token)) };
+  bob = { token: b.token, workspaceId: b.id };
   const aliceId = JSON.parse(atob(a.token.split(".")[1]!)).sub as string;
   forged = {
     wrongSignature: await sign({ sub: aliceId, exp: inAnHour() }, "HS256", new TextEncoder().encode("not-the-secret-not-the-secret-00")),
@@ -63,18 +70,25 @@ const STRINGS = [
   "", " ", "a", "💥", "\u0000", "\u202eevil", "é".repeat(300), "x".repeat(5_000), "../../etc/passwd", "..%2f..%2f",
   "%00", "<script>alert(1)</script>", "' OR 1=1 --", "${jndi:ldap://127.0.0.1/a}", "__proto__", "constructor",
   "NaN", "-1", "1e309", "null", "true", "00000000-0000-0000-0000-000000000000", "\r\nX-Injected: 1",
+  // Lone UTF-16 surrogates (JSON.stringify writes them as \ud800 escapes) and a valid pair.
+  "\ud800", "a\udc00b", "\udbff\udbff", "\ud83d", "\ud83d\udca5",
+  // Numbers as strings: never coerced.
+  "1", "0x10", "1e3", " 5", "2147483648", "-0", "Infinity",
 ];
+/** Integers at and just past a PostgreSQL INTEGER's range, and magnitudes no maths survives. */
+const EDGE_NUMBERS = [2147483647, 2147483648, -2147483648, -2147483649, 4294967296, 1e15, 1e16, 1e308, -1e308, 1.7976931348623157e308, 5e-324, 9007199254740993];
 /** What fetch can put in a header: Latin-1, no CR/LF/NUL. */
 const HEADER_VALUES = STRINGS.filter((s) => /^[\u0020-\u00ff]*$/.test(s)).concat("k".repeat(300), "\u00e9t\u00e9");
 const KEYS = [
   "type", "payload", "priority", "tasks", "model", "version", "input", "inputs", "rows", "label", "algorithm", "options",
-  "email", "password", "name", "cron", "every", "task", "enabled", "window", "__proto__", "constructor", "prototype", "", "💥",
+  "email", "password", "name", "cron", "every", "task", "enabled", "window", "alias", "role", "__proto__", "constructor", "prototype", "", "💥",
 ];
 
 function scalar(rng: Chooser): unknown {
   return rng.pick<unknown>([
     null, true, false, 0, -1, 1.5, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 64, -0, rng.pick(STRINGS),
     crypto.randomUUID(), "predict", "train", "batch-predict", "drift-check", "logistic", "m", 10, 101, 1_000,
+    rng.pick(EDGE_NUMBERS), rng.pick(EDGE_NUMBERS), "production", "admin", "viewer",
   ]);
 }
 
@@ -89,9 +103,14 @@ const validPredict = () => ({ type: "predict", payload: { model: "m", input: { x
 const templates: Record<string, () => unknown> = {
   credentials: () => ({ email: "someone@example.com", password: "correct-horse-battery" }),
   submission: validPredict,
+  versioned: () => ({ type: "predict", payload: { model: "m", version: 1, input: { x: 1 } }, priority: 5 }),
+  aliased: () => ({ type: "drift-check", payload: { model: "m", alias: "production", window: 100 } }),
   batch: () => ({ tasks: [validPredict(), validPredict()] }),
   schedule: () => ({ name: "every-minute", every: 60_000, task: validPredict() }),
   train: () => ({ type: "train", payload: { model: "m", algorithm: "logistic", label: "y", rows: [{ x: 1, y: 0 }, { x: 2, y: 1 }] } }),
+  alias: () => ({ version: 1 }),
+  workspace: () => ({ name: "team" }),
+  member: () => ({ email: "someone@example.com", role: "member" }),
 };
 
 /** A valid body with one place changed: a field replaced, removed or added. */
@@ -132,10 +151,14 @@ function body(rng: Chooser): { text?: string; contentType?: string } {
   return {};
 }
 
+/** A string for a URL: a lone surrogate cannot be percent-encoded, so its CESU-8 bytes stand in for it. */
+const inPath = (text: string) => (text.isWellFormed() ? encodeURIComponent(text) : "%ED%A0%80");
+
 function pathParam(rng: Chooser): string {
   return rng.pick([
-    alice.taskId, alice.scheduleId, crypto.randomUUID(), "..%2f..%2fetc%2fpasswd", "%2e%2e", "..", "%00", "%ZZ", "%E0%A4%A",
-    encodeURIComponent(rng.pick(STRINGS)), "x".repeat(3_000), "1", "-1", "1e400", "💥", "null",
+    alice.taskId, alice.scheduleId, alice.workspaceId, crypto.randomUUID(), "..%2f..%2fetc%2fpasswd", "%2e%2e", "..", "%00", "%ZZ", "%E0%A4%A",
+    inPath(rng.pick(STRINGS)), "x".repeat(3_000), "1", "-1", "1e400", "💥", "null", "m", "production",
+    "2147483647", "2147483648", "-2147483649", "0x10", "%ED%A0%80",
   ]);
 }
 
@@ -154,6 +177,17 @@ const ROUTES: { method: string; path: (rng: Chooser) => string; body?: boolean }
   { method: "GET", path: () => "/models" },
   { method: "GET", path: (rng) => `/models/${pathParam(rng)}` },
   { method: "GET", path: (rng) => `/models/${pathParam(rng)}/versions/${pathParam(rng)}` },
+  { method: "DELETE", path: (rng) => `/models/${pathParam(rng)}/versions/${pathParam(rng)}` },
+  { method: "GET", path: (rng) => `/models/${pathParam(rng)}/aliases/${pathParam(rng)}${rng.pick(["", "?at=2026-01-01T00:00:00Z", "?at=yesterday", "?at=99999-01-01T00:00:00Z"])}` },
+  { method: "PUT", path: (rng) => `/models/${pathParam(rng)}/aliases/${pathParam(rng)}`, body: true },
+  { method: "DELETE", path: (rng) => `/models/${pathParam(rng)}/aliases/${pathParam(rng)}` },
+  { method: "GET", path: (rng) => `/models/${pathParam(rng)}/aliases/${pathParam(rng)}/history${rng.pick(["", "?limit=0", "?limit=2147483648"])}` },
+  { method: "GET", path: () => "/workspaces" },
+  { method: "POST", path: () => "/workspaces", body: true },
+  { method: "GET", path: (rng) => `/workspaces/${pathParam(rng)}` },
+  { method: "POST", path: (rng) => `/workspaces/${pathParam(rng)}/members`, body: true },
+  { method: "PATCH", path: (rng) => `/workspaces/${pathParam(rng)}/members/${pathParam(rng)}`, body: true },
+  { method: "DELETE", path: (rng) => `/workspaces/${pathParam(rng)}/members/${pathParam(rng)}` },
   { method: "POST", path: () => "/schedules", body: true },
   { method: "GET", path: () => "/schedules" },
   { method: "GET", path: (rng) => `/schedules/${pathParam(rng)}` },
@@ -194,6 +228,7 @@ async function send(rng: Chooser): Promise<Sent> {
   const auth = authorization(rng);
   if (auth) headers.authorization = auth;
   if (rng.chance(0.1)) headers["idempotency-key"] = rng.pick(HEADER_VALUES);
+  if (rng.chance(0.15)) headers["workspace-id"] = rng.pick([alice.workspaceId, bob.workspaceId, crypto.randomUUID(), ...HEADER_VALUES]);
   let text: string | undefined;
   if (route.body && route.method !== "GET") {
     const made = body(rng);
@@ -244,6 +279,70 @@ describe("fuzz", () => {
     expect(statuses[202] ?? 0).toBeGreaterThan(0);
     expect(statuses[404] ?? 0).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe("inputs that got 500 or a bad answer, one by one → 4xx, nothing stored", () => {
+  const submit = (body: unknown, token = alice.token) => stack.http("POST", "/tasks", { token, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const rows = (value: unknown) => [{ x: value, y: 0 }, { x: 1, y: 1 }];
+
+  test.each([
+    ["a task's model name", { type: "predict", payload: { model: "m\ud800", input: { x: 1 } } }],
+    ["a feature name", { type: "predict", payload: { model: "m", input: { "x\udc00": 1 } } }],
+    ["a label", { type: "train", payload: { model: "m", algorithm: "linear", label: "y\udbff", rows: rows(1) } }],
+    ["an Idempotency-Key-like string in the payload", { type: "drift-check", payload: { model: "m", alias: "\ud83d" } }],
+  ])("a lone surrogate in %s → 400 saying so", async (_, body) => {
+    const before = await stack.db.task.count();
+    const reply = await stack.http("POST", "/tasks", { token: alice.token, body: JSON.stringify(body).replaceAll("\\\\u", "\\u"), headers: { "content-type": "application/json" } });
+    expect([reply.status, reply.body.error.message]).toEqual([400, expect.stringContaining("not valid Unicode")]);
+    expect(await stack.db.task.count()).toBe(before);
+  });
+
+  test("lone surrogates in a schedule's name, an account's email, a workspace's name → 400", async () => {
+    const raw = (path: string, text: string) => stack.http("POST", path, { token: alice.token, body: text, headers: { "content-type": "application/json" } });
+    for (const [path, text] of [
+      ["/schedules", '{"name":"n\\ud800","every":60000,"task":{"type":"train","payload":{}}}'],
+      ["/auth/register", '{"email":"a\\udfff@example.com","password":"correct-horse-battery"}'],
+      ["/workspaces", '{"name":"team \\ud800"}'],
+    ]) {
+      expect([path, (await raw(path!, text!)).status]).toEqual([path, 400]);
+    }
+  });
+
+  test.each([
+    ["a version of 2³¹", { type: "predict", payload: { model: "m", version: 2147483648, input: { x: 1 } } }, "/payload/version"],
+    ["a version of 1e308", { type: "predict", payload: { model: "m", version: 1e308, input: { x: 1 } } }, "/payload/version"],
+    ["a version as a string", { type: "predict", payload: { model: "m", version: "1", input: { x: 1 } } }, "/payload/version"],
+    ["a priority as a string", { ...validPredict(), priority: "3" }, "/priority"],
+    ["a priority in hex", { ...validPredict(), priority: "0x10" }, "/priority"],
+    ["a drift window as a string", { type: "drift-check", payload: { model: "m", window: "100" } }, "/payload/window"],
+    ["epochs as a string", { type: "train", payload: { model: "m", algorithm: "logistic", label: "y", rows: rows(1), options: { epochs: "10" } } }, "/payload/options/epochs"],
+    ["a feature of 1e308", { type: "train", payload: { model: "m", algorithm: "linear", label: "y", rows: rows(1e308) } }, "/payload/rows/0/x"],
+    ["a feature of -1e308", { type: "predict", payload: { model: "m", input: { x: -1e308 } } }, "/payload/input/x"],
+    ["a feature as a numeric string", { type: "predict", payload: { model: "m", input: { x: "1" } } }, "/payload/input/x"],
+    ["both a version and an alias", { type: "predict", payload: { model: "m", version: 1, alias: "production", input: { x: 1 } } }, "/payload/alias"],
+  ])("%s → 422 naming it", async (_, body, where) => {
+    const before = await stack.db.task.count();
+    const reply = await submit(body);
+    expect([reply.status, reply.body.error?.code]).toEqual([422, "validation_failed"]);
+    expect(JSON.stringify(reply.body.error)).toContain(where);
+    expect(await stack.db.task.count()).toBe(before);
+  });
+
+  test("int32 edges in paths, queries and schedules → 4xx, the largest INTEGER itself accepted where it is valid", async () => {
+    const get = (path: string) => stack.http("GET", path, { token: alice.token });
+    expect((await get("/models/m/versions/2147483648")).status).toBe(422);
+    expect((await get("/models/m/versions/2147483647")).status).toBe(404);
+    expect((await get("/models/m/aliases/production/history?limit=2147483648")).status).toBe(422);
+    const schedule = (every: unknown) =>
+      stack.http("POST", "/schedules", { token: alice.token, body: { name: `s${crypto.randomUUID().slice(0, 8)}`, every, task: templates.train!() } });
+    for (const every of [31 * 86_400_000 + 1, 2 ** 53, "60000", 1e308]) expect([every, (await schedule(every)).status]).toEqual([every, 422]);
+    // 2³¹ ms and the documented maximum (31 days): more than an INTEGER holds, and stored as they are.
+    for (const every of [2 ** 31, 31 * 86_400_000]) {
+      const created = await schedule(every);
+      expect([created.status, created.body.every]).toEqual([201, every]);
+      expect((await stack.http("DELETE", `/schedules/${created.body.id}`, { token: alice.token })).status).toBe(204);
+    }
+  });
 });
 
 describe("body size limit", () => {
@@ -318,9 +417,8 @@ describe("tokens beyond the basic cases (test/services/api/auth.test.ts has wron
       ["POST", "/schedules", templates.schedule!()],
     ] as const) {
       const reply = await stack.http(method, path, { token, body });
-      // A deleted account's token still reads (nothing of its own); it can no longer write.
-      if (name === "deletedAccount" && method === "GET") expect(reply.body.items).toEqual([]);
-      else expect([name, method, path, reply.status]).toEqual([name, method, path, 401]);
+      // A deleted account's token stands for nothing: it neither reads nor writes.
+      expect([name, method, path, reply.status]).toEqual([name, method, path, 401]);
     }
   });
 });

@@ -10,9 +10,11 @@ import { eventually } from "../../testing/polling.ts";
 import { freePort } from "../../testing/ports.ts";
 import { REPO, ServiceProcess, stopAll } from "../../testing/processes.ts";
 import { deleteKeys, dropDatabase } from "../../testing/stores.ts";
-import { startStack, testEnv, type TestStack } from "../services/harness.ts";
+import { startStack, storeModelVersion, testEnv, type TestStack } from "../services/harness.ts";
 
 const predict = () => ({ type: "predict", payload: { model: "m", input: { x: 1 } } });
+/** A logistic training on a label that is not 0/1: accepted, then failed by the worker at once. */
+const failingTrain = () => ({ type: "train", payload: { model: "m", algorithm: "logistic", label: "y", rows: [{ x: 1, y: 2 }, { x: 2, y: 3 }] } });
 
 describe("rate limits → 429 with Retry-After", () => {
   let stack: TestStack;
@@ -40,7 +42,9 @@ describe("rate limits → 429 with Retry-After", () => {
   let token: string;
 
   test("register: 2 per hour", async () => {
-    ({ token } = await stack.user()); // the first
+    const first = await stack.user();
+    token = first.token;
+    await storeModelVersion(stack.db, first.id, "m"); // a model to predict with
     const second = await stack.http("POST", "/auth/register", { body: { email: "second@example.com", password: "correct-horse-battery" } });
     expect(second.status).toBe(201);
     limited(await stack.http("POST", "/auth/register", { body: { email: "third@example.com", password: "correct-horse-battery" } }), 3600);
@@ -183,7 +187,7 @@ describe("SIGTERM, and what the logs never contain", () => {
     expect((await http("POST", "/auth/register", { body: { email, password: SECRETS.password } })).status).toBe(201);
     expect((await http("POST", "/auth/login", { body: { email, password: `${SECRETS.password}-wrong` } })).status).toBe(401);
     const { token } = (await http("POST", "/auth/login", { body: { email, password: SECRETS.password } })).body;
-    const { id } = (await http("POST", "/tasks", { body: predict(), token })).body; // no worker yet: stays queued
+    const { id } = (await http("POST", "/tasks", { body: failingTrain(), token })).body; // no worker yet: stays queued
 
     const waiting = http("GET", `/tasks/${id}?wait=2`, { token }); // in flight for 2 s
     await Bun.sleep(300);
@@ -199,7 +203,7 @@ describe("SIGTERM, and what the logs never contain", () => {
   test("the worker runs what is queued, then exits 0 on SIGTERM", async () => {
     const started = await ServiceProcess.start("worker", { ...env, WORKER_PORT: String(freePort()) });
     worker = started;
-    // The queued predict task names a model that does not exist: it fails at once, and says so.
+    // The queued training's label is not 0/1: it fails at once, and says so.
     expect(await eventually(async () => started.logs, (logs) => logs.includes('"task failed"'))).toContain('"task failed"');
     started.child.proc.kill("SIGTERM");
     expect(await started.child.exited()).toBe(0);

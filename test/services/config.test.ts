@@ -27,6 +27,7 @@ describe("parseConfig", () => {
       redisUrl: "redis://127.0.0.1:6379",
       queuePrefix: "bull",
       jwtSecret: "dev-only-insecure-jwt-secret-change-me",
+      jwtPreviousSecret: undefined,
       jwtTtlSeconds: 3600,
       logLevel: "info",
       corsOrigin: "*",
@@ -40,10 +41,15 @@ describe("parseConfig", () => {
         predict: { max: 30, windowMs: 60_000 },
         batch: { max: 10, windowMs: 3_600_000 },
       },
+      workspaceRoleCacheMs: 2_000,
+      schedulesPerWorkspace: 20,
+      scheduleMinIntervalMs: 60_000,
       workerConcurrency: 8,
       workerPredictConcurrency: 32,
       workerLockDurationMs: 30_000,
       workerStalledIntervalMs: 30_000,
+      workerJobTimeoutMs: 300_000,
+      driftMinWindow: 200,
       reconcileIntervalMs: 30_000,
       reconcileGraceMs: 10_000,
       otlpEndpoint: undefined,
@@ -81,6 +87,12 @@ describe("parseConfig", () => {
       for (const secret of ["dev-only-insecure-jwt-secret-change-me", "k".repeat(31)]) {
         expect(failure({ ...production, JWT_SECRET: secret })).toBe("JWT_SECRET must be a random secret of at least 32 characters in production");
       }
+    });
+
+    test("a previous JWT key (rotation) is a real secret too, and not the current one", () => {
+      expect(parseConfig({ ...production, JWT_PREVIOUS_SECRET: "p".repeat(32) }).jwtPreviousSecret).toBe("p".repeat(32));
+      expect(failure({ ...production, JWT_PREVIOUS_SECRET: "p".repeat(31) })).toBe("JWT_PREVIOUS_SECRET must be a random secret of at least 32 characters in production");
+      expect(failure({ ...production, JWT_PREVIOUS_SECRET: production.JWT_SECRET })).toBe("JWT_PREVIOUS_SECRET must differ from JWT_SECRET (it is the key JWT_SECRET replaced)");
     });
   });
 });

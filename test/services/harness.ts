@@ -25,10 +25,24 @@ export interface TestStack {
   redis: Redis;
   /** A client of the stack's API. */
   http: HttpClient;
-  /** Registers a fresh user and returns its bearer token. */
-  user(): Promise<{ token: string; email: string }>;
+  /** Registers a fresh user; returns its bearer token and id (also its personal workspace's). */
+  user(): Promise<{ token: string; email: string; id: string }>;
   startWorker(): Promise<WorkerProcess>;
   stop(): Promise<void>;
+}
+
+/** The user id a bearer token stands for (its `sub`), which is also the user's personal workspace id. */
+export const userIdOf = (token: string) => JSON.parse(atob(token.split(".")[1]!)).sub as string;
+
+/**
+ * A model version stored as a training would store it (no real parameters), for tests that need a
+ * model to exist in a workspace without running a worker; returns its id.
+ */
+export async function storeModelVersion(db: Db, workspaceId: string, name: string, version = 1): Promise<string> {
+  const { id } = await db.model.create({
+    data: { id: Bun.randomUUIDv7(), workspaceId, name, version, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
+  });
+  return id;
 }
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -54,7 +68,10 @@ export interface TestStores {
   env: Record<string, string>;
   db: Db;
   redis: Redis;
-  /** A user row (no password), for tests that write its tasks without the API; returns its id. */
+  /**
+   * A user row (no password) with its personal workspace, for tests that write its tasks without
+   * the API; returns its id (also the workspace's).
+   */
   owner(): Promise<string>;
   /** Removes the database and every key under the prefix. */
   stop(): Promise<void>;
@@ -75,6 +92,8 @@ export async function startStores(env: Record<string, string> = {}): Promise<Tes
     async owner() {
       const id = Bun.randomUUIDv7();
       await db.user.create({ data: { id, email: `${id}@example.com`, passwordHash: "-" } });
+      await db.workspace.create({ data: { id, name: "Personal", ownerId: id } });
+      await db.membership.create({ data: { workspaceId: id, userId: id, role: "admin" } });
       return id;
     },
     async stop() {
@@ -100,7 +119,10 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
     db,
     redis,
     http: httpClient(api.url),
-    user: () => registerAndLogin(stack.http),
+    user: async () => {
+      const account = await registerAndLogin(stack.http);
+      return { ...account, id: userIdOf(account.token) };
+    },
     async startWorker() {
       const worker = await startWorker(config, logger);
       workers.push(worker);

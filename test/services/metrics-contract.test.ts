@@ -22,9 +22,10 @@ test("every series an alert or dashboard queries is on a live /metrics scrape", 
   };
   const rows = Array.from({ length: 40 }, (_, i) => ({ x: i, y: 2 * i + 1 }));
   await run("train", { model: "scraped", algorithm: "linear", label: "y", rows });
-  await run("batch-predict", { model: "scraped", inputs: rows.slice(0, 20).map(({ x }) => ({ x })) });
+  // Enough scored inputs for a drift check to give a score (DRIFT_MIN_WINDOW, 200 by default).
+  await run("batch-predict", { model: "scraped", inputs: Array.from({ length: 220 }, (_, i) => ({ x: i % 40 })) });
   await run("predict", { model: "scraped", input: { x: 3 } });
-  await run("drift-check", { model: "scraped", window: 10 });
+  await run("drift-check", { model: "scraped", window: 200 });
 
   const scraped = (await Promise.all([stack.api.url, stack.worker!.url].map((url) => fetch(`${url}/metrics`).then((r) => r.text())))).join("\n");
   const series = new Set(scraped.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => line.split(/[{ ]/)[0]));

@@ -36,8 +36,9 @@ test("API and worker export spans for a task's whole path", async () => {
   expect(submitted.status).toBe(202);
   const { id } = submitted.body as { id: string };
   await eventually(() => stack.db.task.findUniqueOrThrow({ where: { id } }), (task) => task.status === "succeeded");
-  // A task that fails: the worker logs it, inside the job's span.
-  const doomed = await httpClient(api.url)("POST", "/tasks", { token, body: { type: "predict", payload: { model: "no-such-model", input: { x: 1 } } } });
+  // A task that fails (the model has no feature z): the worker logs it, inside the job's span.
+  const doomed = await httpClient(api.url)("POST", "/tasks", { token, body: { type: "predict", payload: { model: "traced", input: { z: 1 } } } });
+  expect(doomed.status).toBe(202);
   const doomedId = (doomed.body as { id: string }).id;
   await eventually(() => stack.db.task.findUniqueOrThrow({ where: { id: doomedId } }), (task) => task.status === "failed");
 

@@ -1,6 +1,7 @@
 // One error shape for every failure: {"error": {"code", "message", "details"?}}, the right status,
 // never a stack trace. Services throw the domain errors of services/shared/errors.ts; this is the
 // one place they (and the framework's and the stores' own errors) become HTTP answers.
+import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import { sqlState } from "../../shared/db.ts";
 import {
@@ -16,6 +17,36 @@ import {
 import type { Logger } from "../../shared/logger.ts";
 
 const RETRY_AFTER_OUTAGE_SECONDS = "5";
+
+/** The one shape of every error answer, as the OpenAPI document names it. */
+export const ErrorModel = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: "stable, for programs: bad_request, unauthorized, forbidden, not_found, method_not_allowed, conflict, validation_failed, rate_limited, unavailable, internal" }),
+      message: Type.String({ description: "for people" }),
+      details: Type.Optional(Type.Array(Type.Object({ path: Type.String({ description: "a JSON pointer" }), message: Type.String() }))),
+    }),
+  },
+  { $id: "Error", examples: [{ error: { code: "not_found", message: "task not found" } }] },
+);
+
+/**
+ * For each path the app serves, the methods it answers (HEAD with GET, as Elysia does), so a known
+ * path asked with another method gets 405 with `Allow` rather than 404.
+ */
+export function allowedMethodsOf(routes: readonly { method: string; path: string }[]): (path: string) => string[] | undefined {
+  const byTemplate = new Map<string, Set<string>>();
+  for (const { method, path } of routes) {
+    if (!byTemplate.has(path)) byTemplate.set(path, new Set());
+    byTemplate.get(path)!.add(method);
+    if (method === "GET") byTemplate.get(path)!.add("HEAD");
+  }
+  const matchers = [...byTemplate].map(([template, methods]) => ({
+    pattern: new RegExp(`^${template.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}/?$`),
+    methods: [...methods].sort(),
+  }));
+  return (path) => matchers.find(({ pattern }) => pattern.test(path))?.methods;
+}
 
 const body = (code: string, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },
@@ -64,7 +95,7 @@ function validationIssues(error: { all?: unknown }) {
   return all.slice(0, 10).map((issue) => ({ path: issue.path || "/", message: issue.summary ?? issue.message ?? "invalid" }));
 }
 
-export const errors = (logger: Logger) =>
+export const errors = (logger: Logger, allowedMethods: (path: string) => string[] | undefined = () => undefined) =>
   new Elysia({ name: "errors" }).onError({ as: "global" }, ({ code, error, set, request }) => {
     set.headers["content-type"] = "application/json";
     // A parser's own error (e.g. a body nested too deep) arrives wrapped in Elysia's ParseError.
@@ -86,9 +117,16 @@ export const errors = (logger: Logger) =>
       case "PARSE":
         set.status = 400;
         return body("bad_request", "the request body is not valid JSON");
-      case "NOT_FOUND":
+      case "NOT_FOUND": {
+        const allowed = allowedMethods(new URL(request.url).pathname);
+        if (allowed) {
+          set.status = 405;
+          set.headers.allow = allowed.join(", ");
+          return body("method_not_allowed", `${request.method} is not allowed here; use ${allowed.join(", ")}`);
+        }
         set.status = 404;
         return body("not_found", "no such route");
+      }
       case "INVALID_COOKIE_SIGNATURE":
         set.status = 400;
         return body("bad_request", "invalid cookie");
@@ -101,7 +139,8 @@ export const errors = (logger: Logger) =>
       return body("bad_request", "the request contains a value that cannot be stored (e.g. a NUL character)");
     }
     if (state === "23503") {
-      // The API's only foreign keys are owner ids: a valid token whose account was deleted.
+      // The foreign keys a request writes are its account's and its workspace's (for a valid token,
+      // one of them was deleted meanwhile): the token no longer stands for anything.
       set.status = 401;
       return body("unauthorized", "the account of this token no longer exists");
     }

@@ -6,7 +6,9 @@
 // metrics are looked up once per method/route/status (prom-client hashes a label object on every
 // inc/observe otherwise).
 import { Elysia } from "elysia";
+import { Type } from "@sinclair/typebox";
 import { httpDuration, httpRequests, registry } from "../../shared/metrics.ts";
+import { operation } from "../openapi.ts";
 
 interface Children {
   requests: ReturnType<typeof httpRequests.labels>;
@@ -41,4 +43,15 @@ export const httpMetrics = new Elysia({ name: "http-metrics" })
   .get("/metrics", async ({ set }) => {
     set.headers["content-type"] = registry.contentType;
     return registry.metrics();
-  }, { detail: { tags: ["operations"], summary: "Prometheus metrics" } });
+  }, {
+    detail: {
+      tags: ["operations"],
+      ...operation({
+        operationId: "getMetrics",
+        summary: "Prometheus metrics",
+        public: true,
+        unlimited: true,
+        ok: { 200: { description: "the Prometheus text format", content: { "text/plain": { schema: Type.String() } } } },
+      }),
+    },
+  });

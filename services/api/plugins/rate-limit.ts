@@ -1,9 +1,13 @@
-// Fixed-window request limits per client IP (RATE_LIMIT_* in services/shared/config.ts). In memory,
-// per API replica: the Istio gateway's local rate limit enforces the same numbers per gateway pod
-// in front of it.
+// Fixed-window request limits per client IP (RATE_LIMIT_PER_IP, _LOGIN and _REGISTER in
+// services/shared/config.ts). In memory, per API replica: the Istio gateway's local rate limit
+// enforces the same numbers per gateway pod in front of it. The predict and batch limits count per
+// workspace instead (services/shared/workspace-limits.ts).
 import { Elysia } from "elysia";
-import type { Config, RateLimit, RateLimitName } from "../../shared/config.ts";
+import type { Config, RateLimit } from "../../shared/config.ts";
 import { RateLimitedError } from "../../shared/errors.ts";
+
+/** The limits counted per client IP. */
+export type IpLimitName = "perIp" | "login" | "register";
 
 interface Window {
   count: number;
@@ -24,7 +28,7 @@ export class RateLimiter {
   }
 
   /** Counts one request; throws 429 with Retry-After once `name`'s limit is used up for `client`. */
-  hit(name: RateLimitName, client: string): void {
+  hit(name: IpLimitName, client: string): void {
     if (!this.limits.enabled) return;
     const limit: RateLimit = this.limits[name];
     const now = Date.now();
@@ -55,7 +59,7 @@ export const rateLimit = (limiter: RateLimiter, trustProxy: boolean) =>
     .derive({ as: "global" }, ({ request, server }) => {
       const forwarded = trustProxy ? request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
       const clientIp = forwarded || server?.requestIP(request)?.address || "unknown";
-      return { clientIp, limit: (name: RateLimitName) => limiter.hit(name, clientIp) };
+      return { clientIp, limit: (name: IpLimitName) => limiter.hit(name, clientIp) };
     })
     .onBeforeHandle({ as: "global" }, ({ limit, path }) => {
       if (!path.startsWith("/health") && path !== "/metrics") limit("perIp");

@@ -1,7 +1,9 @@
 import { Elysia } from "elysia";
 
-// The API serves JSON; only the docs page loads a script (from the OpenAPI plugin's page).
+// The API serves JSON; only the docs page loads a script. Nothing it answers may be kept by a cache:
+// tokens, and everything a bearer token reads (the docs' static assets say otherwise for themselves).
 const headers = {
+  "cache-control": "no-store",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",

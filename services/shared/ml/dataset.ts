@@ -31,3 +31,31 @@ export function featureNames(rows: Row[], label: string): string[] {
 export function toMatrix(rows: Row[], features: string[]): number[][] {
   return rows.map((row, i) => features.map((name) => readNumber(row, name, `rows[${i}]`)));
 }
+
+/** What a model was trained on, kept with its version: how much data, and the label's distribution. */
+export interface DataSummary {
+  rows: number;
+  features: number;
+  /** logistic: how many rows of each class; linear: the label's range and spread. */
+  label: { name: string; positives: number; negatives: number } | { name: string; mean: number; std: number; min: number; max: number };
+}
+
+export function summarise(rows: Row[], label: string, features: string[], algorithm: "logistic" | "linear"): DataSummary {
+  const y = rows.map((row) => row[label]!);
+  if (algorithm === "logistic") {
+    const positives = y.filter((v) => v === 1).length;
+    return { rows: rows.length, features: features.length, label: { name: label, positives, negatives: rows.length - positives } };
+  }
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of y) {
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = sum / y.length;
+  let squares = 0;
+  for (const v of y) squares += (v - mean) ** 2;
+  return { rows: rows.length, features: features.length, label: { name: label, mean, std: Math.sqrt(squares / y.length), min, max } };
+}

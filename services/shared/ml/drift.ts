@@ -61,6 +61,10 @@ export function populationStabilityIndex(expected: FeatureStats, actual: number[
   return psi;
 }
 
+/** What a drift score means, by the usual PSI reading. */
+export type DriftVerdict = "stable" | "moderate" | "major";
+export const driftVerdict = (score: number): DriftVerdict => (score < 0.1 ? "stable" : score < 0.25 ? "moderate" : "major");
+
 /** PSI per feature of recent inputs against training statistics. */
 export function driftReport(
   stats: Record<string, FeatureStats>,

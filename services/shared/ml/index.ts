@@ -1,4 +1,4 @@
-export { featureNames, toMatrix, type Row } from "./dataset.ts";
+export { featureNames, summarise, toMatrix, type DataSummary, type Row } from "./dataset.ts";
 export {
   fit,
   predict,
@@ -11,4 +11,4 @@ export {
   type Prediction,
   type TrainingMetrics,
 } from "./regression.ts";
-export { driftReport, featureStatistics, populationStabilityIndex, type FeatureStats } from "./drift.ts";
+export { driftReport, driftVerdict, featureStatistics, populationStabilityIndex, type DriftVerdict, type FeatureStats } from "./drift.ts";

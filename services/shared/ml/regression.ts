@@ -49,6 +49,12 @@ export function fit<A extends Algorithm>(
   const trained = algorithm === "logistic" ? fitLogistic(x, y, epochs, learningRate, l2) : fitLinear(x, y, l2);
   const model: FittedModel = { algorithm, features, ...trained, means, scales };
   const metrics = algorithm === "logistic" ? logisticMetrics(model, x, y) : linearMetrics(model, x, y);
+  // A model that cannot score anything must never be saved: with values near the largest doubles,
+  // sums of squares overflow and the parameters come out Infinity or NaN.
+  const numbers = [model.bias, ...model.weights, ...means, ...scales, ...Object.values(metrics)];
+  if (!numbers.every(Number.isFinite)) {
+    throw new InputError("the rows' values are too large to fit a model on: its parameters would not be finite numbers");
+  }
   return { model, metrics: metrics as MetricsFor<A> };
 }
 
@@ -59,9 +65,19 @@ export function predict(model: FittedModel, input: Row): Prediction {
   for (let j = 0; j < features.length; j++) {
     z += (weights[j]! * (readNumber(input, features[j]!, "input") - means[j]!)) / scales[j]!;
   }
+  // Every feature was read, so more keys than features means one the model does not know (a typo
+  // would otherwise be ignored and the score silently wrong). Counted without allocating.
+  let keys = 0;
+  for (const _ in input) keys++;
+  if (keys !== features.length) rejectUnknownFeature(model, input);
   if (model.algorithm === "linear") return { score: z };
   const score = sigmoid(z);
   return { score, label: score >= 0.5 ? 1 : 0 };
+}
+
+function rejectUnknownFeature(model: FittedModel, input: Row): never {
+  const unknown = Object.keys(input).find((name) => !model.features.includes(name));
+  throw new InputError(`input: unknown feature "${unknown}" (the model uses ${model.features.join(", ")})`);
 }
 
 function checkBinary(y: number[], label: string): void {
@@ -116,8 +132,11 @@ function fitLogistic(x: number[][], y: number[], epochs: number, learningRate: n
 function fitLinear(x: number[][], y: number[], l2: number) {
   const n = x.length;
   const d = x[0]!.length;
+  // A constant label's mean is that value exactly: a rounded sum would leave residuals of ~1e-16
+  // whose ratio (sse / sst) makes R² of a perfect fit anything from 0 to 1.
   let bias = 0;
-  for (const v of y) bias += v / n;
+  if (y.every((v) => v === y[0])) bias = y[0]!;
+  else for (const v of y) bias += v / n;
   const a = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (j === k ? l2 : 0)));
   const b = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) {

@@ -14,16 +14,31 @@ import type { TaskStatus, TaskType } from "./contract.ts";
 
 /** A task as it is first stored: queued, no attempts yet. */
 export interface NewTask extends QueuedTask {
+  workspaceId: string;
   ownerId: string;
   payload: unknown;
+  /** The model version a model-using task runs with (null for train). */
+  modelVersion: number | null;
   idempotencyKey: string | null;
   scheduleId: string | null;
 }
 
-/** What a claimed task runs. */
+/** What a claimed task runs, where, and for whom. */
 export interface ClaimedTask {
   type: TaskType;
   payload: unknown;
+  workspaceId: string;
+  ownerId: string;
+  modelVersion: number | null;
+}
+
+/** The task an idempotency key names, and whether this submission created it. */
+export interface IdempotentInsert {
+  id: string;
+  status: TaskStatus;
+  created: boolean;
+  /** False when the key's task was submitted with another type, payload or priority. */
+  sameRequest: boolean;
 }
 
 /** Scored inputs kept for drift checks, written with their task's final state. */
@@ -76,31 +91,57 @@ export class TaskStore {
   /** Stores every task with one statement, or none of them. */
   async insertAll(tasks: NewTask[]): Promise<void> {
     await this.db.$executeRaw`
-      INSERT INTO "Task" (id, "ownerId", type, priority, payload, "idempotencyKey", "scheduleId")
-      SELECT id, "ownerId", type, priority, payload, "idempotencyKey", "scheduleId"
+      INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId")
+      SELECT id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId"
       FROM jsonb_to_recordset(${JSON.stringify(tasks)}::jsonb)
-        AS t(id uuid, "ownerId" uuid, type text, priority int, payload jsonb, "idempotencyKey" text, "scheduleId" uuid)`;
+        AS t(id uuid, "workspaceId" uuid, "ownerId" uuid, type text, priority int, payload jsonb, "modelVersion" int,
+          "idempotencyKey" text, "scheduleId" uuid)`;
   }
 
   /**
-   * Stores the task unless its owner already has one under its idempotency key; either way, answers
-   * with that key's task and whether it was created now.
+   * Stores the task unless its owner already has one under its idempotency key in the workspace;
+   * either way, answers with that key's task, whether it was created now and whether it was
+   * submitted with the same type, payload and priority.
    */
-  async insertIdempotent(task: NewTask & { idempotencyKey: string }): Promise<{ id: string; status: TaskStatus; created: boolean }> {
+  async insertIdempotent(task: NewTask & { idempotencyKey: string }): Promise<IdempotentInsert> {
+    const payload = JSON.stringify(task.payload);
     const [created] = await this.db.$queryRaw<{ id: string; status: TaskStatus }[]>`
-      INSERT INTO "Task" (id, "ownerId", type, priority, payload, "idempotencyKey", "scheduleId")
-      VALUES (${task.id}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority}, ${JSON.stringify(task.payload)}::jsonb,
-        ${task.idempotencyKey}, ${task.scheduleId}::uuid)
-      ON CONFLICT ("ownerId", "idempotencyKey") DO NOTHING
+      INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId")
+      VALUES (${task.id}::uuid, ${task.workspaceId}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority}, ${payload}::jsonb,
+        ${task.modelVersion}::int, ${task.idempotencyKey}, ${task.scheduleId}::uuid)
+      ON CONFLICT ("workspaceId", "ownerId", "idempotencyKey") DO NOTHING
       RETURNING id::text AS id, status::text AS status`;
-    if (created) return { ...created, created: true };
+    if (created) return { ...created, created: true, sameRequest: true };
     // The key's task exists: a concurrent insert with the same key waited for, then lost to, it.
-    const [existing] = await this.db.$queryRaw<{ id: string; status: TaskStatus }[]>`
-      SELECT id::text AS id, status::text AS status FROM "Task"
-      WHERE "ownerId" = ${task.ownerId}::uuid AND "idempotencyKey" = ${task.idempotencyKey}`;
+    const [existing] = await this.db.$queryRaw<{ id: string; status: TaskStatus; sameRequest: boolean }[]>`
+      SELECT id::text AS id, status::text AS status,
+        (type = ${task.type} AND priority = ${task.priority} AND payload = ${payload}::jsonb) AS "sameRequest"
+      FROM "Task"
+      WHERE "workspaceId" = ${task.workspaceId}::uuid AND "ownerId" = ${task.ownerId}::uuid AND "idempotencyKey" = ${task.idempotencyKey}`;
     // Gone again: its submission could not queue it and withdrew it (a Redis outage), as must this one.
     if (!existing) throw new UnavailableError("the task queue is unavailable; nothing was accepted, retry shortly");
     return { ...existing, created: false };
+  }
+
+  /**
+   * Stores a task that is final before it runs: failed with `error` (a schedule's firing past its
+   * workspace's limit, or naming a model that is gone). Its idempotency key makes a repeat of it a
+   * no-op; returns the key's task id.
+   */
+  async insertRefused(task: NewTask & { idempotencyKey: string }, error: string): Promise<string> {
+    const [row] = await this.db.$queryRaw<{ id: string }[]>`
+      WITH refused AS (
+        INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "idempotencyKey", "scheduleId", status, error, "finishedAt")
+        VALUES (${task.id}::uuid, ${task.workspaceId}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority},
+          ${JSON.stringify(task.payload)}::jsonb, ${task.idempotencyKey}, ${task.scheduleId}::uuid, 'failed', ${error}, now())
+        ON CONFLICT ("workspaceId", "ownerId", "idempotencyKey") DO NOTHING
+        RETURNING id
+      )
+      SELECT id::text AS id FROM refused
+      UNION ALL
+      SELECT id::text FROM "Task"
+      WHERE "workspaceId" = ${task.workspaceId}::uuid AND "ownerId" = ${task.ownerId}::uuid AND "idempotencyKey" = ${task.idempotencyKey}`;
+    return row!.id;
   }
 
   /** Deletes tasks that were never accepted (their enqueue failed); how many were still there. */
@@ -128,8 +169,8 @@ export class TaskStore {
         "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM now() - "createdAt") * 1000)::int)
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
         AND status IN ('queued', 'running')
-      RETURNING id::text AS id, type, payload`;
-    const byId = new Map(rows.map((row) => [row.id, { type: row.type, payload: row.payload }]));
+      RETURNING id::text AS id, type, payload, "workspaceId"::text AS "workspaceId", "ownerId"::text AS "ownerId", "modelVersion"`;
+    const byId = new Map(rows.map(({ id, ...task }) => [id, task]));
     return ids.map((id) => byId.get(id));
   }
 

@@ -1,13 +1,14 @@
-import { inferenceTime } from "../../shared/metrics.ts";
 import { InputError } from "../../shared/errors.ts";
+import { inferenceTime } from "../../shared/metrics.ts";
 import { predict as score, type Row } from "../../shared/ml/index.ts";
 import type { BatchPredictPayload, PredictPayload } from "../../shared/tasks/contract.ts";
-import { fitted, loadModel } from "./models.ts";
+import { fitted } from "../../shared/tasks/models.ts";
+import { modelOf } from "./models.ts";
 import type { Processor, ProcessorContext } from "./types.ts";
 
 /** Scores every input, recording inference time, and keeps the inputs for drift checks. */
-async function scoreAll(name: string, version: number | undefined, inputs: Row[], { db }: ProcessorContext) {
-  const model = await loadModel(db, name, version);
+async function scoreAll(payload: PredictPayload | BatchPredictPayload, inputs: Row[], context: ProcessorContext) {
+  const model = await modelOf(context, payload);
   const parameters = fitted(model);
   const started = performance.now();
   const predictions = inputs.map((input, i) => {
@@ -19,19 +20,20 @@ async function scoreAll(name: string, version: number | undefined, inputs: Row[]
     }
   });
   const inferenceMs = performance.now() - started;
-  inferenceTime.observe({ model: name }, inferenceMs / inputs.length);
+  // By task type, never by model: model names are the users' own, an unbounded label set.
+  inferenceTime.observe({ type: context.task.type }, inferenceMs / inputs.length);
   const rows = inputs.map((input, i) => ({ input, score: predictions[i]!.score }));
   return { model, predictions, inferenceMs, kept: { modelId: model.id, rows } };
 }
 
 export const predict: Processor = async (payload, context) => {
-  const { model: name, version, input } = payload as PredictPayload;
-  const { model, predictions, inferenceMs, kept } = await scoreAll(name, version, [input], context);
-  return { result: { ...predictions[0]!, model: name, version: model.version, inferenceMs }, predictions: kept };
+  const request = payload as PredictPayload;
+  const { model, predictions, inferenceMs, kept } = await scoreAll(request, [request.input], context);
+  return { result: { ...predictions[0]!, model: request.model, version: model.version, inferenceMs }, predictions: kept };
 };
 
 export const batchPredict: Processor = async (payload, context) => {
-  const { model: name, version, inputs } = payload as BatchPredictPayload;
-  const { model, predictions, inferenceMs, kept } = await scoreAll(name, version, inputs, context);
-  return { result: { model: name, version: model.version, predictions: predictions.map((p) => ({ ...p })), inferenceMs }, predictions: kept };
+  const request = payload as BatchPredictPayload;
+  const { model, predictions, inferenceMs, kept } = await scoreAll(request, request.inputs, context);
+  return { result: { model: request.model, version: model.version, predictions: predictions.map((p) => ({ ...p })), inferenceMs }, predictions: kept };
 };

@@ -1,31 +1,32 @@
 import type { Json } from "../../shared/db.ts";
-import { featureNames, featureStatistics, fit } from "../../shared/ml/index.ts";
 import type { TrainPayload } from "../../shared/tasks/contract.ts";
-import { forgetModel } from "./models.ts";
+import { lockModel } from "../../shared/tasks/models.ts";
 import type { Processor } from "./types.ts";
 
-/** Fits the model, then stores it as the next version of its name in the task's own transaction. */
-export const train: Processor = async (payload, { taskId }) => {
+/**
+ * Fits the model (in a thread of its own), then stores it as the next version of its name in the
+ * task's workspace, in the task's own transaction. No alias moves: what `production` predicts
+ * with changes only when an admin moves it.
+ */
+export const train: Processor = async (payload, { task, compute, versions }) => {
   const { model: name, algorithm, label, rows, options } = payload as TrainPayload;
-  const { model, metrics } = fit(algorithm, rows, label, options);
-  const features = featureNames(rows, label);
-  const featureStats = featureStatistics(rows, features);
+  const { model, metrics, featureStats, dataSummary } = await compute("train", { model: name, algorithm, label, rows, options });
   return {
     result: { model: name, algorithm, metrics: { ...metrics } },
     async save(tx) {
-      // Serialises concurrent trainings of one model name so versions are 1, 2, 3… without gaps.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${name}))`;
-      const latest = await tx.model.aggregate({ where: { name }, _max: { version: true } });
+      // Concurrent trainings of one model number their versions 1, 2, 3… without gaps.
+      await lockModel(tx, task.workspaceId, name);
+      const latest = await tx.model.aggregate({ where: { workspaceId: task.workspaceId, name }, _max: { version: true } });
       const version = (latest._max.version ?? 0) + 1;
       await tx.model.create({
         data: {
-          id: Bun.randomUUIDv7(), name, version, algorithm, label, features,
+          id: Bun.randomUUIDv7(), workspaceId: task.workspaceId, name, version, algorithm, label, features: model.features,
           parameters: model as unknown as Json, metrics: { ...metrics }, featureStats: featureStats as unknown as Json,
-          trainingTaskId: taskId,
+          dataSummary: dataSummary as unknown as Json, trainingTaskId: task.id, trainedById: task.ownerId,
         },
       });
       return { version };
     },
-    committed: () => forgetModel(name),
+    committed: () => versions.forget(task.workspaceId, name),
   };
 };

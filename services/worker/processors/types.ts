@@ -1,5 +1,7 @@
 import type { Db, Json } from "../../shared/db.ts";
-import type { KeptPredictions, SaveInTransaction } from "../../shared/tasks/store.ts";
+import type { LoadedModels, ModelVersions } from "../../shared/tasks/models.ts";
+import type { ClaimedTask, KeptPredictions, SaveInTransaction } from "../../shared/tasks/store.ts";
+import type { Compute } from "../compute/index.ts";
 
 /** What a processor hands back: the task's result, and the rows to write with its final status. */
 export interface Outcome {
@@ -17,7 +19,13 @@ export interface Outcome {
 
 export interface ProcessorContext {
   db: Db;
-  taskId: string;
+  task: ClaimedTask & { id: string };
+  models: LoadedModels;
+  versions: ModelVersions;
+  /** Runs CPU-bound work off the event loop, within the job time limit. */
+  compute: Compute;
+  /** Fewest scored inputs a drift check compares. */
+  driftMinWindow: number;
 }
 
 export type Processor = (payload: unknown, context: ProcessorContext) => Promise<Outcome>;

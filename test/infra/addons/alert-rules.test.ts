@@ -73,8 +73,8 @@ const CASES: Record<string, AlertCase> = {
     good: [[gauge(`probe_success{job="redis"}`, 1), gauge(`probe_success{job="postgres"}`, 0)]],
   },
   ModelDriftHigh: {
-    bad: [{ series: [gauge(`model_drift_score{job="worker",model="churn",version="3"}`, 0.35)], labels: { model: "churn", version: "3" } }],
-    good: [[gauge(`model_drift_score{job="worker",model="churn",version="3"}`, 0.05)]],
+    bad: [{ series: [gauge(`model_drift_score{job="worker",model_id="0193a0c4-7b5e-7000-8000-000000000003"}`, 0.35)], labels: { model_id: "0193a0c4-7b5e-7000-8000-000000000003" } }],
+    good: [[gauge(`model_drift_score{job="worker",model_id="0193a0c4-7b5e-7000-8000-000000000003"}`, 0.05)]],
   },
 };
 

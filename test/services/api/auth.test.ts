@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
+import { keyId } from "../../../services/api/modules/auth/keys.ts";
 import { startStack, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
@@ -68,9 +69,11 @@ describe("bearer tokens", () => {
   test("wrong signature, alg none and expired → 401", async () => {
     const { token } = await stack.user();
     const sub = JSON.parse(atob(token.split(".")[1]!)).sub as string;
-    const wrongKey = await new SignJWT({ sub }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("1h").sign(new TextEncoder().encode("another-secret"));
-    const none = `${btoa(JSON.stringify({ alg: "none", typ: "JWT" }))}.${btoa(JSON.stringify({ sub, exp: 9999999999 }))}.`.replaceAll("=", "");
-    const expired = await new SignJWT({ sub }).setProtectedHeader({ alg: "HS256" }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret());
+    // Each names the API's own key (kid), so what fails is what the case is about.
+    const kid = keyId(stack.config.jwtSecret);
+    const wrongKey = await new SignJWT({ sub }).setProtectedHeader({ alg: "HS256", kid }).setExpirationTime("1h").sign(new TextEncoder().encode("another-secret"));
+    const none = `${btoa(JSON.stringify({ alg: "none", typ: "JWT", kid }))}.${btoa(JSON.stringify({ sub, exp: 9999999999 }))}.`.replaceAll("=", "");
+    const expired = await new SignJWT({ sub }).setProtectedHeader({ alg: "HS256", kid }).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(secret());
     for (const bad of [wrongKey, none, expired]) expect((await tasks(bad)).status).toBe(401);
     expect((await tasks(token)).status).toBe(200);
   });

@@ -75,18 +75,33 @@ describe("errors", () => {
     expect(await stack.db.task.count()).toBe(before);
   });
 
-  test("deleting a model version needs the admin role → 403; as admin → 204 then 404", async () => {
-    const member = await stack.user();
-    const admin = await stack.user();
-    await stack.db.user.update({ where: { email: admin.email }, data: { role: "admin" } });
-    const login = await stack.http("POST", "/auth/login", { body: { email: admin.email, password: "correct-horse-battery" } });
-    await stack.db.model.create({
-      data: { id: Bun.randomUUIDv7(), name: "old", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
-    });
-    const forbidden = await stack.http("DELETE", "/models/old/versions/1", { token: member.token });
-    expect(forbidden).toMatchObject({ status: 403, body: { error: { code: "forbidden" } } });
-    expect((await stack.http("DELETE", "/models/old/versions/1", { token: login.body.token })).status).toBe(204);
-    expect((await stack.http("GET", "/models/old", { token: member.token })).status).toBe(404);
+  test("an unsupported method on a known path → 405 with Allow; an unknown path stays 404", async () => {
+    const { token } = await stack.user();
+    const cases = [
+      ["PUT", "/tasks", "GET, HEAD, POST"],
+      ["DELETE", `/tasks/${Bun.randomUUIDv7()}`, "GET, HEAD"],
+      ["GET", `/tasks/${Bun.randomUUIDv7()}/cancel`, "POST"],
+      ["POST", "/health", "GET, HEAD"],
+      ["PATCH", "/models/churn/aliases/production", "DELETE, GET, HEAD, PUT"],
+    ] as const;
+    for (const [method, path, allow] of cases) {
+      const reply = await stack.http(method, path, { token });
+      expect([method, path, reply.status, reply.headers.get("allow"), reply.body.error?.code]).toEqual([method, path, 405, allow, "method_not_allowed"]);
+    }
+    expect((await stack.http("PUT", "/nope", { token })).status).toBe(404);
+  });
+
+  test("no answer may be cached: tokens and everything read with one say Cache-Control: no-store", async () => {
+    const { token, email } = await stack.user();
+    const replies = [
+      await stack.http("POST", "/auth/login", { body: { email, password: "correct-horse-battery" } }),
+      await stack.http("GET", "/tasks", { token }),
+      await stack.http("GET", "/models", { token }),
+      await stack.http("GET", "/workspaces", { token }),
+      await stack.http("GET", `/tasks/${Bun.randomUUIDv7()}`, { token }), // 404
+      await stack.http("GET", "/tasks"), // 401
+    ];
+    expect(replies.map((reply) => reply.headers.get("cache-control"))).toEqual(Array(replies.length).fill("no-store"));
   });
 });
 
@@ -114,7 +129,8 @@ describe("outages", () => {
     try {
       expect(await down.http("GET", "/health/ready")).toMatchObject({ status: 503, body: { checks: { postgres: "up", redis: "down" } } });
       const { token } = await down.user();
-      const reply = await down.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "m", input: { x: 1 } } } });
+      const train = { type: "train", payload: { model: "m", algorithm: "linear", label: "y", rows: [{ x: 1, y: 1 }, { x: 2, y: 2 }] } };
+      const reply = await down.http("POST", "/tasks", { token, body: train });
       expect(reply.status).toBe(503);
       expect(reply.headers.get("retry-after")).toBeTruthy();
       expect(await down.db.task.count()).toBe(0);

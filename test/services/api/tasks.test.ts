@@ -5,16 +5,22 @@ import { TaskEvents } from "../../../services/api/modules/tasks/events.ts";
 import { TaskService } from "../../../services/api/modules/tasks/service.ts";
 import { createQueues } from "../../../services/shared/queues.ts";
 import { TaskStore } from "../../../services/shared/tasks/store.ts";
-import { startStack, type TestStack } from "../harness.ts";
+import { startStack, storeModelVersion, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
 let token: string;
 let predictQueue: Queue;
 const predict = (x = 1) => ({ type: "predict", payload: { model: "m", input: { x } } });
+/** A user whose personal workspace has a model "m" to predict with. */
+const userWithModel = async () => {
+  const user = await stack.user();
+  await storeModelVersion(stack.db, user.id, "m");
+  return user;
+};
 
 beforeAll(async () => {
   stack = await startStack();
-  ({ token } = await stack.user());
+  ({ token } = await userWithModel());
   predictQueue = new Queue("predict", { connection: stack.redis, prefix: stack.config.queuePrefix });
 });
 afterAll(async () => {
@@ -36,7 +42,7 @@ describe("POST /tasks", () => {
   test("the same Idempotency-Key returns the first task, never a second", async () => {
     const headers = { "idempotency-key": "order-42" };
     const first = await stack.http("POST", "/tasks", { token, headers, body: predict(1) });
-    const second = await stack.http("POST", "/tasks", { token, headers, body: predict(2) });
+    const second = await stack.http("POST", "/tasks", { token, headers, body: predict(1) });
     expect(second.status).toBe(202);
     expect(second.body.id).toBe(first.body.id);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
@@ -44,7 +50,7 @@ describe("POST /tasks", () => {
   });
 
   test("keys are per user: another user's same key makes their own task", async () => {
-    const other = await stack.user();
+    const other = await userWithModel();
     const headers = { "idempotency-key": "shared-key" };
     const mine = await stack.http("POST", "/tasks", { token, headers, body: predict() });
     const theirs = await stack.http("POST", "/tasks", { token: other.token, headers, body: predict() });
@@ -105,7 +111,7 @@ describe("reading tasks", () => {
   let owner: { token: string };
   let ids: string[];
   beforeAll(async () => {
-    owner = await stack.user();
+    owner = await userWithModel();
     const train = { type: "train", payload: { model: "m", algorithm: "linear", label: "y", rows: [{ x: 1, y: 1 }, { x: 2, y: 2 }] } };
     const reply = await stack.http("POST", "/tasks/batch", { token: owner.token, body: { tasks: [predict(1), train, predict(2), predict(3), train] } });
     ids = reply.body.tasks.map((t: { id: string }) => t.id);
@@ -114,7 +120,7 @@ describe("reading tasks", () => {
   test("GET /tasks/:id → the task; another user's → 404; a non-uuid → 422", async () => {
     const mine = await stack.http("GET", `/tasks/${ids[0]}`, { token: owner.token });
     expect(mine.status).toBe(200);
-    expect(mine.body).toMatchObject({ id: ids[0], type: "predict", status: "queued", payload: predict(1).payload });
+    expect(mine.body).toMatchObject({ id: ids[0], type: "predict", status: "queued", payload: predict(1).payload, modelVersion: 1 });
     expect((await stack.http("GET", `/tasks/${ids[0]}`, { token })).status).toBe(404);
     expect((await stack.http("GET", "/tasks/123", { token })).status).toBe(422);
   });

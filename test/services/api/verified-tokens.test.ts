@@ -3,8 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { VerifiedTokens } from "../../../services/api/modules/auth/index.ts";
 
-const alice = { id: "0193a0c4-7b5e-7000-8000-000000000001", role: "user" };
-const bob = { id: "0193a0c4-7b5e-7000-8000-000000000002", role: "admin" };
+const alice = { id: "0193a0c4-7b5e-7000-8000-000000000001" };
+const bob = { id: "0193a0c4-7b5e-7000-8000-000000000002" };
 const NOW = 1_800_000_000_000;
 const inSeconds = (s: number) => Math.floor(NOW / 1000) + s;
 

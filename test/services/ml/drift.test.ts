@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { parseConfig } from "../../../services/shared/config.ts";
 import {
   driftReport,
+  driftVerdict,
   featureStatistics,
   populationStabilityIndex,
   type Row,
@@ -80,5 +82,30 @@ describe("driftReport", () => {
   test("rejects empty inputs and names a missing feature", () => {
     expect(() => driftReport(stats, [])).toThrow(InputError);
     expect(() => driftReport(stats, [{ a: 1 }])).toThrow(/inputs\[0\]: "b" is missing/);
+  });
+});
+
+describe("how many inputs a drift score needs", () => {
+  const stats = featureStatistics(normalRows(2_000, 100), ["a", "b"]);
+  const unshiftedScores = (window: number, seeds: number) =>
+    Array.from({ length: seeds }, (_, seed) => driftReport(stats, normalRows(window, 1_000 + seed)).score);
+
+  test("over 5 to 20 unshifted inputs PSI is mostly noise, often reading as major drift", () => {
+    for (const window of [5, 10, 20]) {
+      const major = unshiftedScores(window, 100).filter((score) => driftVerdict(score) === "major").length;
+      expect(major).toBeGreaterThan(50);
+    }
+  });
+
+  test("at the default minimum window (DRIFT_MIN_WINDOW), unshifted data never reads as major drift, rarely as moderate; a shift is major", () => {
+    const window = parseConfig({}).driftMinWindow;
+    const verdicts = unshiftedScores(window, 200).map(driftVerdict);
+    expect(verdicts.filter((verdict) => verdict === "major")).toEqual([]);
+    expect(verdicts.filter((verdict) => verdict === "moderate").length).toBeLessThan(40);
+    expect(driftVerdict(driftReport(stats, normalRows(window, 7, 1)).score)).toBe("major");
+  });
+
+  test("verdicts follow the usual PSI reading", () => {
+    expect([0, 0.099, 0.1, 0.249, 0.25, 3].map(driftVerdict)).toEqual(["stable", "stable", "moderate", "moderate", "major", "major"]);
   });
 });

@@ -32,7 +32,7 @@ describe("logistic", () => {
   test("predicts held-out separable rows with at least 95% accuracy", () => {
     const { model, metrics } = fit("logistic", separable(2000, 1), "y");
     const heldOut = separable(500, 2);
-    const correct = heldOut.filter((row) => predict(model, row).label === row.y).length;
+    const correct = heldOut.filter(({ y, ...input }) => predict(model, input).label === y).length;
     expect(correct / heldOut.length).toBeGreaterThanOrEqual(0.95);
     expect(metrics.rows).toBe(2000);
     expect(metrics.accuracy).toBeGreaterThanOrEqual(0.95);
@@ -42,8 +42,8 @@ describe("logistic", () => {
 
   test("score is a probability and label follows the 0.5 threshold", () => {
     const { model } = fit("logistic", separable(500, 3), "y");
-    for (const row of separable(50, 4)) {
-      const { score, label } = predict(model, row);
+    for (const { y: _, ...input } of separable(50, 4)) {
+      const { score, label } = predict(model, input);
       expect(score).toBeGreaterThanOrEqual(0);
       expect(score).toBeLessThanOrEqual(1);
       expect(label).toBe(score >= 0.5 ? 1 : 0);
@@ -96,6 +96,22 @@ describe("fit and predict inputs", () => {
     expect(() => predict(model, { x1: 1 })).toThrow(InputError);
     expect(() => predict(model, { x1: 1 })).toThrow(/"x2" is missing/);
     expect(() => predict(model, { x1: 1, x2: "2" as unknown as number })).toThrow(/"x2" must be a finite number/);
+    // A feature the model does not know is a mistake (a typo, the wrong model), never silently ignored.
+    expect(() => predict(model, { x1: 1, x2: 2, x3: 0 })).toThrow('input: unknown feature "x3" (the model uses x1, x2)');
+  });
+
+  test("a constant label is fitted exactly: R² 1, not 0", () => {
+    // 0.1 summed seven times is not 0.7: a rounded mean left residuals whose ratio made R² 0.
+    const rows = Array.from({ length: 7 }, (_, i) => ({ x: i, z: (i * i) % 5, y: 0.1 }));
+    const { model, metrics } = fit("linear", rows, "y");
+    expect(metrics).toEqual({ rows: 7, mse: 0, rmse: 0, r2: 1 });
+    expect(predict(model, { x: 3, z: 1 }).score).toBe(0.1);
+  });
+
+  test("values near the largest doubles are refused, never saved as a model that cannot predict", () => {
+    const rows = [{ x: 1e308, y: 1 }, { x: -1e308, y: 2 }, { x: 0, y: 3 }];
+    expect(() => fit("linear", rows, "y")).toThrow("the rows' values are too large to fit a model on: its parameters would not be finite numbers");
+    expect(() => fit("logistic", [{ x: 1e308, y: 1 }, { x: -1e308, y: 0 }], "y")).toThrow(InputError);
   });
 
   test("rejects an unknown algorithm and bad options", () => {

@@ -9,13 +9,14 @@ const stores = await startStores();
 afterAll(() => stores.stop());
 const store = new TaskStore(stores.db);
 const ownerId = await stores.owner();
+const workspaceId = ownerId; // the owner's personal workspace
 const { id: modelId } = await stores.db.model.create({
-  data: { id: Bun.randomUUIDv7(), name: "m", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
+  data: { id: Bun.randomUUIDv7(), workspaceId, name: "m", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
 });
 
 const task = (overrides: Partial<NewTask> = {}): NewTask => ({
-  id: Bun.randomUUIDv7(), ownerId, type: "predict", priority: 5, payload: { model: "m", input: { x: 1 } },
-  idempotencyKey: null, scheduleId: null, ...overrides,
+  id: Bun.randomUUIDv7(), workspaceId, ownerId, type: "predict", priority: 5, payload: { model: "m", input: { x: 1 } },
+  modelVersion: 1, idempotencyKey: null, scheduleId: null, ...overrides,
 });
 const row = (id: string) => stores.db.task.findUniqueOrThrow({ where: { id } });
 const predictionsOf = async (id: string) => stores.db.prediction.count({ where: { input: { equals: { task: id } } } });
@@ -49,7 +50,35 @@ describe("inserting", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => store.insertIdempotent({ ...task(), idempotencyKey: "once" })));
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results.every((r) => r.sameRequest)).toBe(true);
     expect(await stores.db.task.count({ where: { idempotencyKey: "once" } })).toBe(1);
+  });
+
+  test("an idempotency key's task says whether a repeat is the same request (JSON equality, not text)", async () => {
+    const first = await store.insertIdempotent({ ...task({ payload: { model: "m", input: { x: 1, y: 2 } } }), idempotencyKey: "compared" });
+    const same = await store.insertIdempotent({ ...task({ payload: { input: { y: 2, x: 1.0 }, model: "m" } }), idempotencyKey: "compared" });
+    const otherPayload = await store.insertIdempotent({ ...task({ payload: { model: "m", input: { x: 2, y: 2 } } }), idempotencyKey: "compared" });
+    const otherPriority = await store.insertIdempotent({ ...task({ payload: { model: "m", input: { x: 1, y: 2 } }, priority: 9 }), idempotencyKey: "compared" });
+    expect([first, same, otherPayload, otherPriority].map((r) => [r.id === first.id, r.created, r.sameRequest])).toEqual([
+      [true, true, true], [true, false, true], [true, false, false], [true, false, false],
+    ]);
+  });
+
+  test("the same key in another workspace is another task", async () => {
+    const other = await stores.owner();
+    const shared = { ...task(), idempotencyKey: "per-workspace-and-owner" };
+    const mine = await store.insertIdempotent(shared);
+    const theirs = await store.insertIdempotent({ ...shared, id: Bun.randomUUIDv7(), workspaceId: other, ownerId: other });
+    expect(theirs.created).toBe(true);
+    expect(theirs.id).not.toBe(mine.id);
+  });
+
+  test("a refused task is stored failed with its reason, once per idempotency key", async () => {
+    const refused = { ...task(), idempotencyKey: "refused-once" };
+    const id = await store.insertRefused(refused, "schedule firing refused: over the limit");
+    expect(await store.insertRefused({ ...refused, id: Bun.randomUUIDv7() }, "again")).toBe(id);
+    expect(await row(id)).toMatchObject({ status: "failed", error: "schedule firing refused: over the limit", attempts: 0 });
+    expect((await row(id)).finishedAt).toBeInstanceOf(Date);
   });
 });
 
@@ -112,7 +141,7 @@ describe("finishing under concurrency", () => {
     await store.cancel(cancelled!);
     const save = (name: string): SaveInTransaction => async (tx) => {
       await tx.model.create({
-        data: { id: Bun.randomUUIDv7(), name, version: 1, algorithm: "linear", label: "y", features: [], parameters: {}, metrics: {}, featureStats: {} },
+        data: { id: Bun.randomUUIDv7(), workspaceId, name, version: 1, algorithm: "linear", label: "y", features: [], parameters: {}, metrics: {}, featureStats: {} },
       });
       return { version: 1 };
     };

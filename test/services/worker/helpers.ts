@@ -89,16 +89,21 @@ export async function backdate(stack: TestStack, ids: string[], ms = 60_000): Pr
  * The stack a test file runs against, with one registered user and the stack's BullMQ queues (to
  * look at jobs and simulate Redis faults): started as the file loads, removed after its tests.
  */
-export async function stackForFile(options: { worker?: boolean } = {}): Promise<{ stack: TestStack; queues: Queues; token: string }> {
+export async function stackForFile(
+  options: { worker?: boolean; env?: Record<string, string> } = {},
+): Promise<{ stack: TestStack; queues: Queues; token: string; workspaceId: string }> {
   const stack = await startStack(options);
   const queues = createQueues(stack.redis, stack.config.queuePrefix);
   afterAll(async () => {
     await queues.close();
     await stack.stop();
   });
-  const { token } = await stack.user();
-  return { stack, queues, token };
+  const { token, id } = await stack.user();
+  return { stack, queues, token, workspaceId: id };
 }
+
+/** A model version of a workspace, as the unique key Prisma finds it by. */
+export const versionKey = (workspaceId: string, name: string, version: number) => ({ workspaceId_name_version: { workspaceId, name, version } });
 
 /** Every Redis key the stack owns (its prefix), never anyone else's on the shared Redis. */
 export async function stackKeys(stack: TestStack): Promise<string[]> {

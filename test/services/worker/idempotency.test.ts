@@ -9,9 +9,9 @@ const { stack, token } = await stackForFile({ worker: true });
 test("20 concurrent submits with one key → one task row, one id in every reply, one execution", async () => {
   const key = `train-once-${crypto.randomUUID()}`;
   const rows = labelled(features(11, 50), (row) => 2 * row.x1! + 1);
-  const body = (i: number) => ({ type: "train", payload: { model: "once", algorithm: "linear", label: "y", rows }, priority: 1 + (i % 10) });
+  const body = { type: "train", payload: { model: "once", algorithm: "linear", label: "y", rows }, priority: 3 };
   const replies = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => stack.http("POST", "/tasks", { token, body: body(i), headers: { "idempotency-key": key } })),
+    Array.from({ length: 20 }, () => stack.http("POST", "/tasks", { token, body, headers: { "idempotency-key": key } })),
   );
 
   expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(202));
@@ -40,11 +40,31 @@ test("a replay after the task finished returns it, and runs nothing again", asyn
   const first = await submit("replayed");
   await settled(stack, [first.body.id]);
 
-  // A different body under the same key is still the first task: the key, not the body, decides.
-  const again = await submit("not-trained");
+  // The same request again is the first task, as it is now.
+  const again = await submit("replayed");
   expect(again.status).toBe(202);
   expect(again.body).toEqual({ id: first.body.id, status: "succeeded" });
   expect(again.headers.get("idempotent-replayed")).toBe("true");
-  expect(await stack.db.model.count({ where: { name: { in: ["replayed", "not-trained"] } } })).toBe(1);
-  expect(await stack.db.model.count({ where: { name: "not-trained" } })).toBe(0);
+  expect(await stack.db.model.count({ where: { name: "replayed" } })).toBe(1);
+});
+
+test("the key reused with a different body → 422, and nothing is stored or run", async () => {
+  const key = "one-key-two-bodies";
+  const rows = labelled(features(14, 30), (row) => row.x1! + 1);
+  const body = (model: string, priority = 5) => ({ type: "train", payload: { model, algorithm: "linear", label: "y", rows }, priority });
+  const first = await stack.http("POST", "/tasks", { token, body: body("first"), headers: { "idempotency-key": key } });
+  expect(first.status).toBe(202);
+  const otherType = { type: "train", payload: { model: "first", algorithm: "logistic", label: "y", rows } };
+  for (const other of [body("second"), body("first", 6), otherType]) {
+    const reply = await stack.http("POST", "/tasks", { token, body: other, headers: { "idempotency-key": key } });
+    expect([reply.status, reply.body.error?.code]).toEqual([422, "validation_failed"]);
+    expect(reply.body.error.message).toContain("Idempotency-Key was used for a different request");
+  }
+  // The same body with its keys in another order is the same request.
+  const reordered = { priority: 5, payload: { rows, label: "y", algorithm: "linear", model: "first" }, type: "train" };
+  const replay = await stack.http("POST", "/tasks", { token, body: reordered, headers: { "idempotency-key": key } });
+  expect(replay.body.id).toBe(first.body.id);
+  await settled(stack, [first.body.id]);
+  expect(await stack.db.task.count({ where: { idempotencyKey: key } })).toBe(1);
+  expect(await stack.db.model.count({ where: { name: "second" } })).toBe(0);
 });

@@ -5,7 +5,8 @@ import { settled, stackForFile, trainClassifier } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
-const { stack, queues, token } = await stackForFile({ worker: true });
+// Firings every second, to see several in a test (production's minimum interval is a minute).
+const { stack, queues, token } = await stackForFile({ worker: true, env: { SCHEDULE_MIN_INTERVAL_MS: "1000" } });
 await trainClassifier(stack, token, "scored");
 
 const template = { type: "predict", payload: { model: "scored", input: { x1: 0.5, x2: -0.5 } } };

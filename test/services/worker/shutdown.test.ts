@@ -3,14 +3,14 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { eventually } from "../../../testing/polling.ts";
 import { ServiceProcess, stopAll } from "../../../testing/processes.ts";
-import { settled, stackForFile, submitMany, trainClassifier } from "./helpers.ts";
+import { settled, stackForFile, submitMany, trainClassifier, versionKey } from "./helpers.ts";
 
 setDefaultTimeout(60_000);
 
 const TASKS = 300;
 
 afterAll(() => stopAll()); // the worker process, when the test failed before it exited
-const { stack, queues, token } = await stackForFile();
+const { stack, queues, token, workspaceId } = await stackForFile();
 // The model to predict with, trained by an in-process worker that is gone before the test.
 const trainer = await stack.startWorker();
 await trainClassifier(stack, token, "served");
@@ -53,7 +53,7 @@ test(`SIGTERM mid-run loses no task and runs none twice (${TASKS} predict tasks)
   expect(tasks.filter((task) => task.status !== "succeeded")).toEqual([]);
   expect(tasks.filter((task) => task.attempts !== 1).map((task) => [task.id, task.attempts])).toEqual([]);
 
-  const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "served", version: 1 } } });
+  const model = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, "served", 1) });
   const predictions = await stack.db.prediction.findMany({ where: { modelId: model.id }, select: { input: true } });
   expect(predictions).toHaveLength(TASKS);
   const scored = new Set(predictions.map((prediction) => (prediction.input as { x1: number }).x1));

@@ -1,10 +1,10 @@
 // Every task type end to end: API → BullMQ → worker → PostgreSQL, results read back through the API.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { classify, features, labelled, run, separable, stackForFile, submitMany, settled, succeed, train, type Row } from "./helpers.ts";
+import { classify, features, labelled, run, separable, stackForFile, submit, submitMany, settled, succeed, train, type Row, versionKey, waitFor } from "./helpers.ts";
 
 setDefaultTimeout(30_000);
 
-const { stack, token } = await stackForFile({ worker: true });
+const { stack, token, workspaceId } = await stackForFile({ worker: true });
 
 const line1 = (row: Row) => 3 * row.x1! - 2 * row.x2! + 5;
 const line2 = (row: Row) => -row.x1! + 0.5 * row.x2! - 1;
@@ -73,10 +73,36 @@ describe("train and predict", () => {
   });
 });
 
+describe("GET /tasks/:id/events with a worker", () => {
+  /** Every `task` event's status, until the stream ends. */
+  async function streamedStatuses(id: string): Promise<string[]> {
+    const response = await fetch(`${stack.api.url}/tasks/${id}/events`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    return text.split("\n").filter((line) => line.startsWith("data: {")).map((line) => JSON.parse(line.slice(6)).status);
+  }
+
+  test("a prediction of a few milliseconds still streams running before succeeded", async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = await submit(stack, token, "predict", { model: "clf", input: { x1: i, x2: 0 } });
+      const statuses = await streamedStatuses(id);
+      expect(statuses.slice(-2)).toEqual(["running", "succeeded"]);
+      expect(["queued", "running"]).toContain(statuses[0]!);
+    }
+  });
+
+  test("a stream opened after the task finished shows that it ran: running, then its final state", async () => {
+    const id = await submit(stack, token, "predict", { model: "clf", input: { x1: 1, x2: 2 } });
+    await waitFor(stack, token, id);
+    expect(await streamedStatuses(id)).toEqual(["running", "succeeded"]);
+  });
+});
+
 describe("drift-check", () => {
+  /** The version's drift score as the worker exports it: by the version's id, never by its (user-chosen) name. */
   const metricValue = async (model: string, version: number) => {
+    const { id } = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, model, version) });
     const text = await (await fetch(`${stack.worker!.url}/metrics`)).text();
-    const line = text.split("\n").find((l) => l.startsWith(`model_drift_score{model="${model}",version="${version}"}`));
+    const line = text.split("\n").find((l) => l.startsWith(`model_drift_score{model_id="${id}"}`));
     return line === undefined ? undefined : Number(line.split(" ").at(-1));
   };
 
@@ -84,11 +110,11 @@ describe("drift-check", () => {
     await train(stack, token, "drifty", "logistic", separable(7, 600));
     await succeed(stack, token, "batch-predict", { model: "drifty", inputs: features(8, 600) });
     const check = await succeed(stack, token, "drift-check", { model: "drifty" });
-    expect(check).toMatchObject({ model: "drifty", version: 1, compared: 600 });
+    expect(check).toMatchObject({ model: "drifty", version: 1, compared: 600, minimum: 200, verdict: "stable" });
     expect(Object.keys(check.psi).sort()).toEqual(["x1", "x2"]);
     expect(check.driftScore).toBeLessThan(0.1);
 
-    const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "drifty", version: 1 } } });
+    const model = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, "drifty", 1) });
     expect(model.driftScore).toBeCloseTo(check.driftScore, 10);
     expect(model.driftCheckedAt).toBeInstanceOf(Date);
     expect(await metricValue("drifty", 1)).toBeCloseTo(check.driftScore, 10);
@@ -99,24 +125,27 @@ describe("drift-check", () => {
     const check = await succeed(stack, token, "drift-check", { model: "drifty", window: 600 });
     expect(check.compared).toBe(600);
     expect(check.driftScore).toBeGreaterThan(0.25);
+    expect(check.verdict).toBe("major");
     expect(check.psi.x1).toBe(check.driftScore); // the shifted feature is the one that drifted
     expect(check.psi.x2).toBeLessThan(0.1);
 
-    const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "drifty", version: 1 } } });
+    const model = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, "drifty", 1) });
     expect(model.driftScore).toBeCloseTo(check.driftScore, 10);
     expect(await metricValue("drifty", 1)).toBeCloseTo(check.driftScore, 10);
   });
 });
 
 describe("models API", () => {
-  test("GET /models lists every name with its latest version", async () => {
+  test("GET /models lists every name with its latest version and aliases", async () => {
     const reply = await stack.http("GET", "/models", { token });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual([
-      { name: "clf", latestVersion: 1, versions: 1 },
-      { name: "drifty", latestVersion: 1, versions: 1 },
-      { name: "line", latestVersion: 2, versions: 2 },
-    ]);
+    expect(reply.body).toEqual({
+      items: [
+        { name: "clf", latestVersion: 1, versions: 1, aliases: {} },
+        { name: "drifty", latestVersion: 1, versions: 1, aliases: {} },
+        { name: "line", latestVersion: 2, versions: 2, aliases: {} },
+      ],
+    });
   });
 
   test("GET /models/:name lists versions newest first, with their metrics", async () => {
@@ -137,22 +166,36 @@ describe("models API", () => {
 });
 
 describe("bad inputs fail at once, with the reason", () => {
-  test("predict on an unknown model → failed, one attempt, the model named", async () => {
-    const task = await run(stack, token, "predict", { model: "ghost", input: { x1: 1, x2: 2 } });
-    expect(task.status).toBe("failed");
-    expect(task.attempts).toBe(1);
-    expect(task.error).toContain('model "ghost" does not exist');
-    expect(task.result).toBeNull();
+  test("predict on an unknown model → 422 at submission, the model named, nothing stored", async () => {
+    const before = await stack.db.task.count();
+    const reply = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "ghost", input: { x1: 1, x2: 2 } } } });
+    expect(reply.status).toBe(422);
+    expect(reply.body.error.message).toContain('model "ghost" does not exist');
+    expect(await stack.db.task.count()).toBe(before);
   });
 
-  test("predict on an unknown version → failed, one attempt", async () => {
-    const task = await run(stack, token, "predict", { model: "clf", version: 9, input: { x1: 1, x2: 2 } });
-    expect(task).toMatchObject({ status: "failed", attempts: 1 });
-    expect(task.error).toContain('model "clf" has no version 9');
+  test("predict on an unknown version or alias → 422 at submission", async () => {
+    const version = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "clf", version: 9, input: { x1: 1, x2: 2 } } } });
+    expect(version.status).toBe(422);
+    expect(version.body.error.message).toContain('model "clf" has no version 9');
+    const alias = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "clf", alias: "staging", input: { x1: 1, x2: 2 } } } });
+    expect(alias.status).toBe(422);
+    expect(alias.body.error.message).toContain('model "clf" has no alias "staging"');
+  });
+
+  test("a version deleted after submission → the task fails at once, the version named", async () => {
+    await train(stack, token, "brief", "linear", labelled(features(13, 20), line1));
+    await stack.worker!.stop(); // keep the predict queued
+    const id = await submit(stack, token, "predict", { model: "brief", input: { x1: 1, x2: 2 } });
+    await stack.db.model.delete({ where: versionKey(workspaceId, "brief", 1) });
+    await stack.startWorker();
+    const task = await waitFor(stack, token, id);
+    expect(task).toMatchObject({ status: "failed", attempts: 1, modelVersion: 1 });
+    expect(task.error).toBe('model "brief" has no version 1');
   });
 
   test("an input missing a feature → failed, the feature named, nothing recorded", async () => {
-    const model = await stack.db.model.findUniqueOrThrow({ where: { name_version: { name: "clf", version: 1 } } });
+    const model = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, "clf", 1) });
     const before = await stack.db.prediction.count({ where: { modelId: model.id } });
     const task = await run(stack, token, "predict", { model: "clf", input: { x1: 1 } });
     expect(task).toMatchObject({ status: "failed", attempts: 1 });
@@ -161,6 +204,15 @@ describe("bad inputs fail at once, with the reason", () => {
     const batch = await run(stack, token, "batch-predict", { model: "clf", inputs: [{ x1: 1, x2: 0 }, { x2: 1 }] });
     expect(batch).toMatchObject({ status: "failed", attempts: 1 });
     expect(batch.error).toContain('inputs[1]: input: "x1" is missing');
+    expect(await stack.db.prediction.count({ where: { modelId: model.id } })).toBe(before);
+  });
+
+  test("an input with a feature the model does not know → failed, the feature named, nothing recorded", async () => {
+    const model = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, "clf", 1) });
+    const before = await stack.db.prediction.count({ where: { modelId: model.id } });
+    const task = await run(stack, token, "predict", { model: "clf", input: { x1: 1, x2: 0, x3: 5 } });
+    expect(task).toMatchObject({ status: "failed", attempts: 1 });
+    expect(task.error).toBe('input: unknown feature "x3" (the model uses x1, x2)');
     expect(await stack.db.prediction.count({ where: { modelId: model.id } })).toBe(before);
   });
 

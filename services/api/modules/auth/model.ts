@@ -1,3 +1,4 @@
+import { Type } from "@sinclair/typebox";
 import { t } from "elysia";
 
 export const AuthModel = {
@@ -6,8 +7,11 @@ export const AuthModel = {
       email: t.String({ format: "email", maxLength: 254 }),
       password: t.String({ minLength: 8, maxLength: 256 }),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, $id: "Credentials", examples: [{ email: "ada@example.com", password: "correct-horse-battery" }] },
   ),
-  registered: t.Object({ id: t.String(), email: t.String() }),
-  token: t.Object({ token: t.String(), expiresIn: t.Number() }),
+  registered: Type.Object(
+    { id: Type.String({ format: "uuid", description: "the account's id, also its personal workspace's" }), email: Type.String({ format: "email" }) },
+    { $id: "Account" },
+  ),
+  token: Type.Object({ token: Type.String(), expiresIn: Type.Integer({ description: "seconds" }) }, { $id: "Token" }),
 };

@@ -1,9 +1,20 @@
+import { Type } from "@sinclair/typebox";
 import { Elysia } from "elysia";
 import type { Db } from "../../../shared/db.ts";
 import type { Redis } from "../../../shared/redis.ts";
 import { within } from "../../../shared/within.ts";
+import { operation } from "../../openapi.ts";
 
 const LIVE = JSON.stringify({ status: "ok" });
+
+const up = Type.Union([Type.Literal("up"), Type.Literal("down")]);
+const HealthModel = {
+  live: Type.Object({ status: Type.Literal("ok") }, { $id: "Liveness" }),
+  ready: Type.Object(
+    { status: Type.Union([Type.Literal("ready"), Type.Literal("unavailable")]), checks: Type.Object({ postgres: up, redis: up }) },
+    { $id: "Readiness" },
+  ),
+};
 
 /** Liveness has no dependencies (a restart would not fix them); readiness checks both stores. */
 export const healthRoutes = (db: Db, redis: Redis) =>
@@ -12,7 +23,9 @@ export const healthRoutes = (db: Db, redis: Redis) =>
     .get("", ({ set }) => {
       set.headers["content-type"] = "application/json";
       return LIVE;
-    }, { detail: { summary: "Liveness" } })
+    }, {
+      detail: operation({ operationId: "getLiveness", summary: "Liveness", public: true, unlimited: true, ok: { 200: [HealthModel.live, "the process answers"] } }),
+    })
     .get(
       "/ready",
       async ({ set }) => {
@@ -22,5 +35,13 @@ export const healthRoutes = (db: Db, redis: Redis) =>
         if (!ready) set.status = 503;
         return { status: ready ? "ready" : "unavailable", checks };
       },
-      { detail: { summary: "Readiness: PostgreSQL and Redis reachable" } },
+      {
+        detail: operation({
+          operationId: "getReadiness",
+          summary: "Readiness: PostgreSQL and Redis reachable",
+          public: true,
+          unlimited: true,
+          ok: { 200: [HealthModel.ready, "both answer"], 503: [HealthModel.ready, "one of them does not"] },
+        }),
+      },
     );

@@ -1,25 +1,105 @@
 import { Elysia } from "elysia";
-import type { authenticated } from "../auth/index.ts";
-import { ModelParams } from "./model.ts";
+import { operation } from "../../openapi.ts";
+import type { Authentication } from "../auth/index.ts";
+import { ModelModel } from "./model.ts";
 import type { ModelService } from "./service.ts";
 
-export const modelRoutes = (service: ModelService, auth: ReturnType<typeof authenticated>) =>
+export const modelRoutes = (service: ModelService, auth: Authentication) =>
   new Elysia({ prefix: "/models", detail: { tags: ["models"], security: [{ bearer: [] }] } })
-    .use(auth)
-    .get("", async () => service.list(), { detail: { summary: "List models" } })
-    .get("/:name", async ({ params }) => service.versions(params.name), {
-      params: ModelParams.name,
-      detail: { summary: "A model's versions and their metrics" },
+    .use(auth.inWorkspace)
+    .get("", async ({ workspace }) => service.list(workspace.id), {
+      detail: operation({
+        operationId: "listModels",
+        summary: "List the workspace's models, with their aliases",
+        inWorkspace: true,
+        ok: { 200: [ModelModel.list, "every model of the workspace"] },
+      }),
     })
-    .get("/:name/versions/:version", async ({ params }) => service.version(params.name, params.version), {
-      params: ModelParams.version,
-      detail: { summary: "One version with its parameters and feature statistics" },
+    .get("/:name", async ({ params, workspace }) => service.versions(workspace.id, params.name), {
+      params: ModelModel.nameParam,
+      detail: operation({
+        operationId: "getModel",
+        summary: "A model's versions (newest first) with their metrics, provenance and aliases",
+        inWorkspace: true,
+        ok: { 200: [ModelModel.versions, "the model"] },
+      }),
+    })
+    .get("/:name/versions/:version", async ({ params, workspace }) => service.version(workspace.id, params.name, params.version), {
+      params: ModelModel.versionParams,
+      detail: operation({
+        operationId: "getModelVersion",
+        summary: "One version with its parameters and feature statistics",
+        inWorkspace: true,
+        ok: { 200: [ModelModel.version, "the version"] },
+      }),
     })
     .delete(
       "/:name/versions/:version",
-      async ({ params, user, set }) => {
-        await service.remove(user.role, params.name, params.version);
+      async ({ params, workspace, set }) => {
+        await service.remove(workspace, params.name, params.version);
         set.status = 204;
       },
-      { params: ModelParams.version, detail: { summary: "Delete a version (admin)" } },
-    );
+      {
+        params: ModelModel.versionParams,
+        detail: operation({
+          operationId: "deleteModelVersion",
+          summary: "Delete a version (workspace admins; not while an alias points to it)",
+          inWorkspace: true,
+          ok: { 204: "deleted, with the inputs it scored" },
+          errors: [403, 409],
+        }),
+      },
+    )
+    .get("/:name/aliases/:alias", async ({ params, query, workspace }) => service.alias(workspace.id, params.name, params.alias, query.at ? new Date(query.at) : undefined), {
+      params: ModelModel.aliasParams,
+      query: ModelModel.aliasQuery,
+      detail: operation({
+        operationId: "getModelAlias",
+        summary: "The version an alias points to, now or at a given time",
+        inWorkspace: true,
+        ok: { 200: [ModelModel.alias, "the alias at that time"] },
+      }),
+    })
+    .put(
+      "/:name/aliases/:alias",
+      async ({ params, body, user, workspace }) => service.moveAlias(workspace, user.id, params.name, params.alias, body.version),
+      {
+        params: ModelModel.aliasParams,
+        body: ModelModel.move,
+        detail: operation({
+          operationId: "moveModelAlias",
+          summary: "Point an alias at a version (workspace admins); the move is recorded",
+          description: "Predictions and drift checks that name the alias, or `production` by default, use the new version from their next submission on.",
+          inWorkspace: true,
+          ok: { 200: [ModelModel.alias, "the alias after the move"] },
+          errors: [403],
+        }),
+      },
+    )
+    .delete(
+      "/:name/aliases/:alias",
+      async ({ params, user, workspace, set }) => {
+        await service.removeAlias(workspace, user.id, params.name, params.alias);
+        set.status = 204;
+      },
+      {
+        params: ModelModel.aliasParams,
+        detail: operation({
+          operationId: "removeModelAlias",
+          summary: "Remove an alias (workspace admins); the removal is recorded",
+          inWorkspace: true,
+          ok: { 204: "removed" },
+          errors: [403],
+        }),
+      },
+    )
+    .get("/:name/aliases/:alias/history", async ({ params, query, workspace }) => service.history(workspace.id, params.name, params.alias, query.limit), {
+      params: ModelModel.aliasParams,
+      query: ModelModel.historyQuery,
+      detail: operation({
+        operationId: "getModelAliasHistory",
+        summary: "Every move of an alias: who, when, from which version to which",
+        inWorkspace: true,
+        ok: { 200: [ModelModel.history, "the moves, newest first"] },
+      }),
+    });

@@ -9,7 +9,7 @@ import type { TaskEvents } from "./events.ts";
 
 /** Fields of a task shown in lists (no payload or result: those can be large). */
 const summary = {
-  id: true, type: true, status: true, priority: true, attempts: true, error: true, scheduleId: true,
+  id: true, ownerId: true, type: true, status: true, priority: true, modelVersion: true, attempts: true, error: true, scheduleId: true,
   createdAt: true, startedAt: true, finishedAt: true, queuedMs: true, durationMs: true,
 } as const;
 
@@ -28,17 +28,18 @@ export class TaskService {
     private readonly events: TaskEvents,
   ) {}
 
-  async get(ownerId: string, id: string): Promise<Task> {
-    const task = await this.db.task.findFirst({ where: { id, ownerId } });
+  /** The workspace's task; a task of another workspace is as missing as one that never was. */
+  async get(workspaceId: string, id: string): Promise<Task> {
+    const task = await this.db.task.findFirst({ where: { id, workspaceId } });
     if (!task) throw new NotFoundError("task");
     return task;
   }
 
   /** Newest first. Ids are UUIDv7, so "older than the cursor" is `id < cursor`. */
-  async list(ownerId: string, { status, type, limit = 20, cursor }: ListQuery) {
+  async list(workspaceId: string, { status, type, limit = 20, cursor }: ListQuery) {
     const rows = await this.db.task.findMany({
       where: {
-        ownerId,
+        workspaceId,
         ...(status && { status }),
         ...(type && { type }),
         ...(cursor && { id: { lt: cursor } }),
@@ -52,21 +53,21 @@ export class TaskService {
   }
 
   /** Cancels a queued or running task; a running one's result is discarded when it ends. */
-  async cancel(ownerId: string, id: string): Promise<Task> {
-    const task = await this.get(ownerId, id);
+  async cancel(workspaceId: string, id: string): Promise<Task> {
+    const task = await this.get(workspaceId, id);
     if (!(await this.store.cancel(id))) throw new ConflictError(`task is already ${task.status}`);
     // A waiting job is removed; an active one is locked by its worker and finishes harmlessly.
     await this.queues.families[queueOf[task.type as TaskType]].remove(id).catch(() => 0);
     this.events.notify(id);
-    return this.get(ownerId, id);
+    return this.get(workspaceId, id);
   }
 
   /** The task once it is final or `seconds` have passed. */
-  async wait(ownerId: string, id: string, seconds: number): Promise<Task> {
+  async wait(workspaceId: string, id: string, seconds: number): Promise<Task> {
     const deadline = Date.now() + seconds * 1000;
     for (;;) {
       const changed = this.events.next(id, Math.min(2_000, Math.max(0, deadline - Date.now())));
-      const task = await this.get(ownerId, id);
+      const task = await this.get(workspaceId, id);
       if (FINAL_STATUSES.has(task.status) || Date.now() >= deadline) return task;
       await changed;
     }
@@ -74,16 +75,23 @@ export class TaskService {
 
   /**
    * Every state the task passes through until it is final (for server-sent events), and `undefined`
-   * after each quiet `heartbeatSeconds` so proxies do not close an idle stream.
+   * after each quiet `heartbeatSeconds` so proxies do not close an idle stream. A run can be over
+   * before its task is read again (a prediction takes milliseconds); its `running` state is then
+   * told from the record (startedAt), so a stream never goes from queued to final for a task that ran.
    */
-  async *follow(ownerId: string, id: string, maxSeconds = 600, heartbeatSeconds = 15): AsyncGenerator<Task | undefined> {
+  async *follow(workspaceId: string, id: string, maxSeconds = 600, heartbeatSeconds = 15): AsyncGenerator<Task | undefined> {
     const deadline = Date.now() + maxSeconds * 1000;
     let last = "";
     let lastSent = Date.now();
+    let sentRunning = false;
     while (Date.now() < deadline) {
       const changed = this.events.next(id, Math.min(5_000, heartbeatSeconds * 1000));
-      const task = await this.get(ownerId, id);
+      const task = await this.get(workspaceId, id);
       const state = `${task.status}:${task.attempts}`;
+      if (state !== last && FINAL_STATUSES.has(task.status) && task.startedAt !== null && !sentRunning) {
+        yield { ...task, status: "running", result: null, error: null, finishedAt: null, durationMs: null };
+      }
+      if (task.status === "running") sentRunning = true;
       if (state !== last || Date.now() - lastSent >= heartbeatSeconds * 1000) {
         yield state !== last ? task : undefined;
         lastSent = Date.now();
