@@ -2,7 +2,7 @@
 // spans and BullMQ's job spans. Real processes (the OpenTelemetry SDK is process-global) and a small
 // OTLP receiver standing in for the collector.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { httpClient } from "../../testing/http.ts";
+import { httpClient, registerAndLogin } from "../../testing/http.ts";
 import { eventually } from "../../testing/polling.ts";
 import { freePort } from "../../testing/ports.ts";
 import { ServiceProcess, stopAll } from "../../testing/processes.ts";
@@ -30,7 +30,9 @@ afterAll(async () => {
 test("API and worker export spans for a task's whole path", async () => {
   const env = { ...stack.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${collector.port}`, PORT: String(freePort()), WORKER_PORT: String(freePort()), LOG_LEVEL: "info" };
   const [api, worker] = await Promise.all([ServiceProcess.start("api", env), ServiceProcess.start("worker", env)]);
-  const { token } = await stack.user();
+  // Through the API, so that a password and a token cross it in bodies and headers.
+  const password = `pw-${crypto.randomUUID()}`;
+  const { token } = await registerAndLogin(httpClient(api.url), { password });
   const rows = [{ x: 1, y: 2 }, { x: 2, y: 4 }, { x: 3, y: 6 }];
   const submitted = await httpClient(api.url)("POST", "/tasks", { token, body: { type: "train", payload: { model: "traced", algorithm: "linear", label: "y", rows } } });
   expect(submitted.status).toBe(202);
@@ -49,6 +51,9 @@ test("API and worker export spans for a task's whole path", async () => {
   expect(spans).toContain("mlts-worker");
   expect(spans).toContain("/tasks"); // the API's request span
   expect(spans).toContain(id); // BullMQ's job spans carry the job id, which is the task id
+  // No credential or user data in a span: the HTTP plugin copies headers and bodies, we drop them.
+  for (const secret of [password, token, token.split(".")[2]!, "authorization", "http.request.body\u0012", '"rows"']) expect(spans).not.toContain(secret);
+  expect(spans).toContain("http.request.body.size"); // the sizes stay
 
   // The worker's line about the failure names its trace: the one Jaeger holds for that task, which
   // BullMQ continued from the API request that submitted it.
