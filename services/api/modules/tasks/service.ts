@@ -6,6 +6,7 @@ import { queueOf, type Queues } from "../../../shared/queues.ts";
 import { FINAL_STATUSES, type TaskStatus, type TaskType } from "../../../shared/tasks/contract.ts";
 import type { TaskStore } from "../../../shared/tasks/store.ts";
 import type { TaskEvents } from "./events.ts";
+import { FinalTasks } from "./final-tasks.ts";
 
 /** Fields of a task shown in lists (no payload or result: those can be large). */
 const summary = {
@@ -21,6 +22,8 @@ export interface ListQuery {
 }
 
 export class TaskService {
+  private readonly finalTasks = new FinalTasks();
+
   constructor(
     private readonly db: Db,
     private readonly store: TaskStore,
@@ -30,8 +33,18 @@ export class TaskService {
 
   /** The workspace's task; a task of another workspace is as missing as one that never was. */
   async get(workspaceId: string, id: string): Promise<Task> {
+    return this.finalTasks.get(workspaceId, id)?.task ?? this.load(workspaceId, id);
+  }
+
+  /** The task as the API answers it: a final one from memory once read (final-tasks.ts). */
+  async json(workspaceId: string, id: string): Promise<string> {
+    return this.finalTasks.get(workspaceId, id)?.json ?? JSON.stringify(await this.load(workspaceId, id));
+  }
+
+  private async load(workspaceId: string, id: string): Promise<Task> {
     const task = await this.db.task.findFirst({ where: { id, workspaceId } });
     if (!task) throw new NotFoundError("task");
+    this.finalTasks.add(task);
     return task;
   }
 
