@@ -82,7 +82,7 @@ export async function startStores(env: Record<string, string> = {}): Promise<Tes
   const config = parseConfig(testedEnv);
   await migrate(config.databaseUrl);
   await relaxDurability(config.databaseUrl);
-  const db = createDb({ url: config.databaseUrl, logger: createLogger("test", "error") });
+  const db = createDb({ url: config.databaseUrl, pool: config.dbPool, logger: createLogger("test", "error") });
   const redis = new Redis(REDIS);
   return {
     config,

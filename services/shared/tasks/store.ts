@@ -2,11 +2,12 @@
 // conditional on the state it leaves, so a retried, duplicated or cancelled job can never write a
 // second final state, and a withdrawn task can never produce a result.
 //
-// One dialect: SQL through Prisma's raw queries. Prisma's model queries compiled a query plan per
-// call (createMany per row count: ~30% of the API's CPU under POST /tasks load), raw statements
-// measured fastest on the hot paths, and they also run inside a Prisma transaction (a training's
-// model and its task's final state commit together).
-import type { Db, Json, Prisma } from "../db.ts";
+// One dialect: SQL. Prisma's model queries compiled a query plan per call (createMany per row
+// count: ~30% of the API's CPU under POST /tasks load), so these are plain statements on the
+// Prisma client's own pool (sqlOf, db.ts), a third of Prisma's raw-query cost; the one that must
+// share a Prisma transaction (a training's model and its task's final state commit together) is
+// Prisma's raw query.
+import { type Db, type Json, type Prisma, type Sql, sqlOf } from "../db.ts";
 import { UnavailableError } from "../errors.ts";
 import type { QueuedTask } from "../queues.ts";
 import { Batcher } from "./batcher.ts";
@@ -81,7 +82,11 @@ export class TaskStore {
     key: (finish) => finish.id,
   });
 
-  constructor(private readonly db: Db) {}
+  private readonly sql: Sql;
+
+  constructor(private readonly db: Db) {
+    this.sql = sqlOf(db);
+  }
 
   /** Stores a new task, sharing the statement with the other inserts of this event-loop turn. */
   insert(task: NewTask): Promise<void> {
@@ -90,7 +95,7 @@ export class TaskStore {
 
   /** Stores every task with one statement, or none of them. */
   async insertAll(tasks: NewTask[]): Promise<void> {
-    await this.db.$executeRaw`
+    await this.sql.execute`
       INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId")
       SELECT id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId"
       FROM jsonb_to_recordset(${JSON.stringify(tasks)}::jsonb)
@@ -105,7 +110,7 @@ export class TaskStore {
    */
   async insertIdempotent(task: NewTask & { idempotencyKey: string }): Promise<IdempotentInsert> {
     const payload = JSON.stringify(task.payload);
-    const [created] = await this.db.$queryRaw<{ id: string; status: TaskStatus }[]>`
+    const [created] = await this.sql.query<{ id: string; status: TaskStatus }>`
       INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId")
       VALUES (${task.id}::uuid, ${task.workspaceId}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority}, ${payload}::jsonb,
         ${task.modelVersion}::int, ${task.idempotencyKey}, ${task.scheduleId}::uuid)
@@ -113,7 +118,7 @@ export class TaskStore {
       RETURNING id::text AS id, status::text AS status`;
     if (created) return { ...created, created: true, sameRequest: true };
     // The key's task exists: a concurrent insert with the same key waited for, then lost to, it.
-    const [existing] = await this.db.$queryRaw<{ id: string; status: TaskStatus; sameRequest: boolean }[]>`
+    const [existing] = await this.sql.query<{ id: string; status: TaskStatus; sameRequest: boolean }>`
       SELECT id::text AS id, status::text AS status,
         (type = ${task.type} AND priority = ${task.priority} AND payload = ${payload}::jsonb) AS "sameRequest"
       FROM "Task"
@@ -129,7 +134,7 @@ export class TaskStore {
    * no-op; returns the key's task id.
    */
   async insertRefused(task: NewTask & { idempotencyKey: string }, error: string): Promise<string> {
-    const [row] = await this.db.$queryRaw<{ id: string }[]>`
+    const [row] = await this.sql.query<{ id: string }>`
       WITH refused AS (
         INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "idempotencyKey", "scheduleId", status, error, "finishedAt")
         VALUES (${task.id}::uuid, ${task.workspaceId}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority},
@@ -149,7 +154,7 @@ export class TaskStore {
     // Also when already `running`: a timed-out enqueue may still land and be claimed before this
     // delete; without its row the worker's final write matches nothing, so a task the client was
     // refused never produces a result.
-    return this.db.$executeRaw`
+    return this.sql.execute`
       DELETE FROM "Task"
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
         AND status IN ('queued', 'running')`;
@@ -164,7 +169,7 @@ export class TaskStore {
   }
 
   private async claimAll(ids: string[]): Promise<(ClaimedTask | undefined)[]> {
-    const rows = await this.db.$queryRaw<(ClaimedTask & { id: string })[]>`
+    const rows = await this.sql.query<ClaimedTask & { id: string }>`
       UPDATE "Task" SET status = 'running', attempts = attempts + 1, "startedAt" = now(),
         "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM now() - "createdAt") * 1000)::int)
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
@@ -187,7 +192,7 @@ export class TaskStore {
     const input = finishes.map(({ id, result, durationMs, predictions }) => ({
       id, result, durationMs, modelId: predictions?.modelId ?? null, rows: predictions?.rows ?? [],
     }));
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
+    const rows = await this.sql.query<{ id: string }>`
       WITH input AS (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
           AS i(id uuid, result jsonb, "durationMs" int, "modelId" uuid, rows jsonb)
@@ -233,14 +238,14 @@ export class TaskStore {
 
   /** Final failure; a task already final keeps its state. */
   async fail(id: string, error: string): Promise<void> {
-    await this.db.$executeRaw`
+    await this.sql.execute`
       UPDATE "Task" SET status = 'failed', error = ${error.slice(0, 2_000)}, "finishedAt" = now()
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
   }
 
   /** Cancels a queued or running task; false when it is already final. */
   async cancel(id: string): Promise<boolean> {
-    const updated = await this.db.$executeRaw`
+    const updated = await this.sql.execute`
       UPDATE "Task" SET status = 'cancelled', "finishedAt" = now()
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
     return updated > 0;
@@ -248,7 +253,7 @@ export class TaskStore {
 
   /** Unfinished tasks created before `before`, in id order after `after`: the reconciler's pages. */
   unfinished(before: Date, after: string | undefined, limit: number): Promise<QueuedTask[]> {
-    return this.db.$queryRaw<QueuedTask[]>`
+    return this.sql.query<QueuedTask>`
       SELECT id::text AS id, type, priority FROM "Task"
       WHERE status IN ('queued', 'running') AND "createdAt" < ${before}
         AND (${after ?? null}::uuid IS NULL OR id > ${after ?? null}::uuid)

@@ -1,6 +1,6 @@
 // Reading, waiting for and cancelling tasks. Submitting is the shared submit path's
 // (services/shared/tasks/submit.ts), the routes call it directly.
-import type { Db, Task } from "../../../shared/db.ts";
+import { type Db, type Sql, sqlOf, type Task } from "../../../shared/db.ts";
 import { ConflictError, NotFoundError } from "../../../shared/errors.ts";
 import { queueOf, type Queues } from "../../../shared/queues.ts";
 import { FINAL_STATUSES, type TaskStatus, type TaskType } from "../../../shared/tasks/contract.ts";
@@ -23,13 +23,16 @@ export interface ListQuery {
 
 export class TaskService {
   private readonly finalTasks = new FinalTasks();
+  private readonly sql: Sql;
 
   constructor(
     private readonly db: Db,
     private readonly store: TaskStore,
     private readonly queues: Queues,
     private readonly events: TaskEvents,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** The workspace's task; a task of another workspace is as missing as one that never was. */
   async get(workspaceId: string, id: string): Promise<Task> {
@@ -42,7 +45,11 @@ export class TaskService {
   }
 
   private async load(workspaceId: string, id: string): Promise<Task> {
-    const task = await this.db.task.findFirst({ where: { id, workspaceId } });
+    // Plain SQL (every poll of a running task comes here), the columns in the schema's order.
+    const [task] = await this.sql.query<Task>`
+      SELECT id, "workspaceId", "ownerId", type, status::text AS status, priority, payload, "modelVersion", result, error,
+        attempts, "idempotencyKey", "scheduleId", "createdAt", "startedAt", "finishedAt", "queuedMs", "durationMs"
+      FROM "Task" WHERE id = ${id}::uuid AND "workspaceId" = ${workspaceId}::uuid`;
     if (!task) throw new NotFoundError("task");
     this.finalTasks.add(task);
     return task;
