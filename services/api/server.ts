@@ -2,7 +2,7 @@
 import { once } from "node:events";
 import { collectProcessMetrics, trackDbPool, trackQueueDepth } from "../shared/metrics.ts";
 import type { Config } from "../shared/config.ts";
-import { createDb, sqlOf } from "../shared/db.ts";
+import { closeDb, createDb, sqlOf } from "../shared/db.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createQueues } from "../shared/queues.ts";
 import { createFailFastRedis } from "../shared/redis.ts";
@@ -45,7 +45,7 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
       // BullMQ's close waits for Redis to come back; a stopping process does not.
       await within(Promise.allSettled([events.close(), queues.close()]), 2_000, "closing queues").catch(() => {});
       redis.disconnect();
-      await db.$disconnect();
+      await closeDb(db);
       await tracing?.shutdown(); // flushes the last spans
     },
   };

@@ -101,11 +101,11 @@ export function createDb({ url, pool: settings, logger }: DbOptions): Db {
     statement_timeout: settings.statementTimeoutMs,
     Client: CoalescingClient,
   });
+  // Without these listeners a dropped connection (PostgreSQL restart) is an uncaught error that
+  // takes the process down (prisma#27641). The pool replaces the connection on next use. The
+  // pool's is ours: Prisma adds its own only once it first runs a query.
+  pool.on("error", (error) => logger.warn("postgres pool error", { error: errorMessage(error) }));
   const adapter = new PrismaPg(pool, {
-    disposeExternalPool: true,
-    // Without these listeners a dropped connection (PostgreSQL restart) is an uncaught error
-    // that takes the process down (prisma#27641). The pool replaces the connection on next use.
-    onPoolError: (error) => logger.warn("postgres pool error", { error: errorMessage(error) }),
     onConnectionError: (error) => logger.warn("postgres connection error", { error: errorMessage(error) }),
   });
   const db = new PrismaClient({ adapter });
@@ -115,6 +115,12 @@ export function createDb({ url, pool: settings, logger }: DbOptions): Db {
     execute: async (strings, ...values) => (await pool.query(textOf(strings), values)).rowCount ?? 0,
   });
   return db;
+}
+
+/** Closes the client and its pool (Prisma ends only a pool it has used). */
+export async function closeDb(db: Db): Promise<void> {
+  await db.$disconnect();
+  await sqlOf(db).pool.end();
 }
 
 /** True when `error` is Prisma's unique-constraint violation. */

@@ -2,7 +2,7 @@
 // HTTP server for Kubernetes probes and Prometheus. main.ts is the process around it.
 import { Worker } from "bullmq";
 import type { Config } from "../shared/config.ts";
-import { createDb, sqlOf } from "../shared/db.ts";
+import { closeDb, createDb, sqlOf } from "../shared/db.ts";
 import { createLogger, errorMessage, type Logger } from "../shared/logger.ts";
 import { collectProcessMetrics, registry, trackDbPool } from "../shared/metrics.ts";
 import { createQueues, FAMILY_QUEUES, SCHEDULES_QUEUE } from "../shared/queues.ts";
@@ -109,7 +109,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       await queues.close();
       redis.disconnect();
       connection.disconnect();
-      await db.$disconnect();
+      await closeDb(db);
       await tracing?.shutdown(); // flushes the last spans
     },
   };
