@@ -106,7 +106,7 @@ export class LoadedModels {
   private readonly sql: Sql;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly max = 1_000,
   ) {
     this.sql = sqlOf(db);
@@ -126,7 +126,8 @@ export class LoadedModels {
     }
     const cached = this.byId.get(id.id);
     if (cached) return cached;
-    const model = await this.db.model.findUnique({ where: { id: id.id } });
+    // Plain SQL, so a worker that only predicts never loads Prisma's query compiler (~20 MB).
+    const [model] = await this.sql.query<Model>`SELECT * FROM "Model" WHERE id = ${id.id}::uuid`;
     if (!model) throw new InputError(unresolvable({ model: name, version })); // deleted since resolved
     if (this.byId.size >= this.max) this.byId.delete(this.byId.keys().next().value!);
     this.byId.set(model.id, model);
