@@ -96,8 +96,9 @@ app.get("/health", async () => ({ status: "ok" }));
 
 app.get("/tasks/:id", { schema: { params: Type.Object({ id: Type.String({ format: "uuid" }) }) } }, async (request) => {
   const { workspaceId } = await scope(request);
-  const task = await prisma.task.findFirst({ where: { id: (request.params as { id: string }).id, workspaceId } });
-  if (!task) throw error(404, "not_found", "task not found");
+  // By primary key, the workspace compared after, as the API does (see its TaskService.load).
+  const task = await prisma.task.findUnique({ where: { id: (request.params as { id: string }).id } });
+  if (task?.workspaceId !== workspaceId) throw error(404, "not_found", "task not found");
   return task;
 });
 
