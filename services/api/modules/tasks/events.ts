@@ -24,8 +24,8 @@ export class TaskEvents {
   constructor(
     private readonly redisUrl: string,
     private readonly prefix: string,
-    /** How long the readers outlive their last waiter (the next one likely comes soon). */
-    private readonly lingerMs = 60_000,
+    /** How long the readers outlive their last waiter (the next one may come soon). */
+    private readonly lingerMs = 10_000,
   ) {}
 
   /** Tells local waiters that `taskId` changed (e.g. cancelled here). */
