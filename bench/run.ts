@@ -176,8 +176,13 @@ async function openLoop(target: string, rate: number, headers: string[]): Promis
   return JSON.parse(out) as OpenLoopRun;
 }
 
+/**
+ * Seconds from the first submission to the last task's finishedAt in PostgreSQL (same clock). The
+ * wait polls only every 100 ms and the end time is the database's own, so neither the polling's
+ * load nor its interval is in the figure.
+ */
 async function pipelineOnce(token: string, db: pg.Client, n: number): Promise<number> {
-  const started = performance.now();
+  const started = Date.now();
   const ids: string[] = [];
   for (let i = 0; i < n; i += 100) {
     const tasks = Array.from({ length: Math.min(100, n - i) }, (_, k) => ({ type: "predict", payload: predictPayload(i + k) }));
@@ -186,21 +191,20 @@ async function pipelineOnce(token: string, db: pg.Client, n: number): Promise<nu
   }
   const counts = await eventually(
     async () => {
-      const { rows } = await db.query<{ final: string; ok: string }>(
+      const { rows } = await db.query<{ final: string; ok: string; last: Date }>(
         `SELECT count(*) FILTER (WHERE status IN ('succeeded','failed','cancelled')) AS final,
-                count(*) FILTER (WHERE status = 'succeeded') AS ok FROM "Task" WHERE id = ANY($1::uuid[])`,
+                count(*) FILTER (WHERE status = 'succeeded') AS ok, max("finishedAt") AS last FROM "Task" WHERE id = ANY($1::uuid[])`,
         [ids],
       );
-      return { final: Number(rows[0]!.final), ok: Number(rows[0]!.ok) };
+      return { final: Number(rows[0]!.final), ok: Number(rows[0]!.ok), last: rows[0]!.last };
     },
     (counts) => counts.final === n,
     120_000,
-    20,
+    100,
   );
-  const seconds = (performance.now() - started) / 1_000;
   if (counts.final !== n) throw new Error("pipeline: tasks not final after 120 s");
   if (counts.ok !== n) throw new Error(`pipeline: ${n - counts.ok} of ${n} tasks did not succeed`);
-  return seconds;
+  return (counts.last.getTime() - started) / 1_000;
 }
 
 async function bullmqNoop(n: number, concurrency: number) {
