@@ -53,6 +53,8 @@ export interface Finish {
   result: Json;
   durationMs: number;
   predictions?: KeptPredictions;
+  /** For a task run without a claim (its job carried it): when it started and which attempt this was. */
+  started?: { at: Date; attempt: number };
 }
 
 /** Writes a processor makes in the transaction that marks its task succeeded; merged into the result. */
@@ -182,23 +184,29 @@ export class TaskStore {
   /**
    * Marks the task succeeded and keeps its predictions, sharing the statement with the other
    * finishes of this turn: the predictions are inserted only if the status update matched. False
-   * when the task was no longer running (cancelled, or finished by another run).
+   * when the task was no longer running (cancelled, or finished by another run). A task run
+   * without a claim (`started`) goes from queued to succeeded in this one write, which records its
+   * start as the claim would have.
    */
   finish(finish: Finish): Promise<boolean> {
     return this.finishing.run(finish);
   }
 
   private async finishAll(finishes: Finish[]): Promise<boolean[]> {
-    const input = finishes.map(({ id, result, durationMs, predictions }) => ({
+    const input = finishes.map(({ id, result, durationMs, predictions, started }) => ({
       id, result, durationMs, modelId: predictions?.modelId ?? null, rows: predictions?.rows ?? [],
+      startedAt: started?.at ?? null, attempt: started?.attempt ?? null,
     }));
     const rows = await this.sql.query<{ id: string }>`
       WITH input AS (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-          AS i(id uuid, result jsonb, "durationMs" int, "modelId" uuid, rows jsonb)
+          AS i(id uuid, result jsonb, "durationMs" int, "modelId" uuid, rows jsonb, "startedAt" timestamptz, attempt int)
       ), done AS (
-        UPDATE "Task" t SET status = 'succeeded', result = input.result, "finishedAt" = now(), "durationMs" = input."durationMs"
-        FROM input WHERE t.id = input.id AND t.status = 'running'
+        UPDATE "Task" t SET status = 'succeeded', result = input.result, "finishedAt" = now(), "durationMs" = input."durationMs",
+          "startedAt" = COALESCE(input."startedAt", t."startedAt"), attempts = COALESCE(input.attempt, t.attempts),
+          "queuedMs" = COALESCE(t."queuedMs", (EXTRACT(EPOCH FROM input."startedAt" - t."createdAt") * 1000)::int)
+        FROM input
+        WHERE t.id = input.id AND (t.status = 'running' OR (input."startedAt" IS NOT NULL AND t.status = 'queued'))
         RETURNING t.id
       ), kept AS (
         INSERT INTO "Prediction" ("modelId", input, score)
@@ -236,10 +244,13 @@ export class TaskStore {
     }
   }
 
-  /** Final failure; a task already final keeps its state. */
-  async fail(id: string, error: string): Promise<void> {
+  /** Final failure; a task already final keeps its state. `started`: as for finish. */
+  async fail(id: string, error: string, started?: Finish["started"]): Promise<void> {
+    const at = started?.at ?? null;
     await this.sql.execute`
-      UPDATE "Task" SET status = 'failed', error = ${error.slice(0, 2_000)}, "finishedAt" = now()
+      UPDATE "Task" SET status = 'failed', error = ${error.slice(0, 2_000)}, "finishedAt" = now(),
+        "startedAt" = COALESCE(${at}::timestamptz, "startedAt"), attempts = COALESCE(${started?.attempt ?? null}::int, attempts),
+        "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM ${at}::timestamptz - "createdAt") * 1000)::int)
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
   }
 
