@@ -18,44 +18,6 @@ export interface DbOptions {
   logger: Logger;
 }
 
-interface PgConnection {
-  stream: { writable: boolean; write(buffer: Buffer): boolean };
-  _send(buffer: Buffer): boolean;
-  end(): unknown;
-}
-
-/**
- * pg writes each message of a query (parse, bind, describe, execute, sync) to the socket on its
- * own, and under Bun every write is a send(2): 18% of the API's CPU on GET /tasks/:id. This client
- * gathers the messages written in one tick and sends them as one buffer (same bytes, same order).
- */
-export class CoalescingClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super(config);
-    const connection = (this as unknown as { connection: PgConnection }).connection;
-    let pending: Buffer[] = [];
-    const flush = () => {
-      const buffers = pending;
-      pending = [];
-      if (buffers.length > 0 && connection.stream.writable) {
-        connection.stream.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers));
-      }
-    };
-    connection._send = (buffer) => {
-      if (!connection.stream.writable) return false;
-      if (pending.length === 0) process.nextTick(flush);
-      pending.push(buffer);
-      return true;
-    };
-    // Terminate writes straight to the socket: whatever is gathered goes first.
-    const end = connection.end.bind(connection);
-    connection.end = () => {
-      flush();
-      return end();
-    };
-  }
-}
-
 /**
  * Plain SQL on the Prisma client's own pool, for the statements on every request's and every job's
  * path (services/shared/tasks/store.ts, the role and model-version lookups). Per statement Prisma's
@@ -99,7 +61,6 @@ export function createDb({ url, pool: settings, logger }: DbOptions): Db {
     connectionTimeoutMillis: settings.connectTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
-    Client: CoalescingClient,
   });
   // Without these listeners a dropped connection (PostgreSQL restart) is an uncaught error that
   // takes the process down (prisma#27641). The pool replaces the connection on next use. The
