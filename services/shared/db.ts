@@ -78,7 +78,7 @@ export function createDb({ url, pool: settings, logger }: DbOptions): Db {
   return db;
 }
 
-/** Closes the client and its pool (Prisma ends only a pool it has used). */
+/** Closes the client and its pool (Prisma never ends a pool it was given). */
 export async function closeDb(db: Db): Promise<void> {
   await db.$disconnect();
   await sqlOf(db).pool.end();

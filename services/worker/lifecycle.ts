@@ -1,11 +1,12 @@
-// A task's run in the worker: claim it, run its processor, record the outcome. Every write goes
-// through the store, conditional on the state it leaves (services/shared/tasks/store.ts).
+// A task's run in the worker: claim it (unless its job carries it), run its processor, record the
+// outcome. Every write goes through the store, conditional on the state it leaves
+// (services/shared/tasks/store.ts).
 import { type Job, UnrecoverableError } from "bullmq";
-import type { TaskJobData } from "../shared/queues.ts";
 import type { Db } from "../shared/db.ts";
 import { InputError } from "../shared/errors.ts";
 import { errorMessage, type Logger } from "../shared/logger.ts";
 import { taskDuration, taskOutcomes } from "../shared/metrics.ts";
+import type { TaskJobData } from "../shared/queues.ts";
 import type { LoadedModels, ModelVersions } from "../shared/tasks/models.ts";
 import type { Finish, TaskStore } from "../shared/tasks/store.ts";
 import type { Compute } from "./compute/index.ts";
