@@ -1,8 +1,8 @@
 // Builds the API's collaborators from config, serves the app, and takes it all down again.
 import { once } from "node:events";
-import { collectProcessMetrics, trackQueueDepth } from "../shared/metrics.ts";
+import { collectProcessMetrics, trackDbPool, trackQueueDepth } from "../shared/metrics.ts";
 import type { Config } from "../shared/config.ts";
-import { createDb } from "../shared/db.ts";
+import { closeDb, createDb, sqlOf } from "../shared/db.ts";
 import { createLogger, type Logger } from "../shared/logger.ts";
 import { createQueues } from "../shared/queues.ts";
 import { createFailFastRedis } from "../shared/redis.ts";
@@ -18,7 +18,7 @@ export interface ApiServer {
 }
 
 export async function startApi(config: Config, logger: Logger = createLogger("api", config.logLevel)): Promise<ApiServer> {
-  const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
+  const db = createDb({ url: config.databaseUrl, pool: config.dbPool, logger });
   const redis = createFailFastRedis(config.redisUrl);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
   // Serve once Redis is connected (or after 2 s: readiness then reports it down, and it reconnects).
@@ -29,6 +29,7 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
   const limiter = new RateLimiter(config.rateLimits);
   collectProcessMetrics();
   trackQueueDepth(queues);
+  trackDbPool(sqlOf(db).pool, config.dbPool.size);
 
   // HTTP spans; the plugin joins the SDK startTracing registered rather than starting its own.
   const traced = tracing && (await import("@elysiajs/opentelemetry")).opentelemetry({ serviceName: "mlts-api" });
@@ -44,7 +45,7 @@ export async function startApi(config: Config, logger: Logger = createLogger("ap
       // BullMQ's close waits for Redis to come back; a stopping process does not.
       await within(Promise.allSettled([events.close(), queues.close()]), 2_000, "closing queues").catch(() => {});
       redis.disconnect();
-      await db.$disconnect();
+      await closeDb(db);
       await tracing?.shutdown(); // flushes the last spans
     },
   };

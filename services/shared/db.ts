@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
+import type { Config } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import { errorMessage } from "./logger.ts";
 
@@ -12,59 +13,75 @@ export type { Task, Model, Schedule, User } from "./generated/prisma/client.ts";
 
 export interface DbOptions {
   url: string;
-  poolSize?: number;
+  /** DB_POOL_SIZE and the DB_*_TIMEOUT_MS settings. */
+  pool: Config["dbPool"];
   logger: Logger;
 }
 
-interface PgConnection {
-  stream: { writable: boolean; write(buffer: Buffer): boolean };
-  _send(buffer: Buffer): boolean;
-  end(): unknown;
-}
-
 /**
- * pg writes each message of a query (parse, bind, describe, execute, sync) to the socket on its
- * own, and under Bun every write is a send(2): 18% of the API's CPU on GET /tasks/:id. This client
- * gathers the messages written in one tick and sends them as one buffer (same bytes, same order).
+ * Plain SQL on the Prisma client's own pool, for the statements on every request's and every job's
+ * path (services/shared/tasks/store.ts, the role and model-version lookups). Per statement Prisma's
+ * raw query costs 230–300 µs of CPU here, pg alone 75–88 µs: Prisma's runtime was about half of the
+ * API's CPU under load. Each `${value}` is a parameter ($1, $2, …), never spliced into the text.
  */
-export class CoalescingClient extends pg.Client {
-  constructor(config?: string | pg.ClientConfig) {
-    super(config);
-    const connection = (this as unknown as { connection: PgConnection }).connection;
-    let pending: Buffer[] = [];
-    const flush = () => {
-      const buffers = pending;
-      pending = [];
-      if (buffers.length > 0 && connection.stream.writable) {
-        connection.stream.write(buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers));
-      }
-    };
-    connection._send = (buffer) => {
-      if (!connection.stream.writable) return false;
-      if (pending.length === 0) process.nextTick(flush);
-      pending.push(buffer);
-      return true;
-    };
-    // Terminate writes straight to the socket: whatever is gathered goes first.
-    const end = connection.end.bind(connection);
-    connection.end = () => {
-      flush();
-      return end();
-    };
-  }
+export interface Sql {
+  /** The rows the statement returns. */
+  query<T>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
+  /** How many rows the statement wrote. */
+  execute(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+  readonly pool: pg.Pool;
 }
 
-export function createDb({ url, poolSize = 10, logger }: DbOptions): Db {
-  const adapter = new PrismaPg(
-    { connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000, Client: CoalescingClient },
-    {
-      // Without these listeners a dropped connection (PostgreSQL restart) is an uncaught error
-      // that takes the process down (prisma#27641). The pool replaces the connection on next use.
-      onPoolError: (error) => logger.warn("postgres pool error", { error: errorMessage(error) }),
-      onConnectionError: (error) => logger.warn("postgres connection error", { error: errorMessage(error) }),
-    },
-  );
-  return new PrismaClient({ adapter });
+const texts = new WeakMap<TemplateStringsArray, string>();
+/** A template's statement text, made once per place in the code that writes it. */
+function textOf(strings: TemplateStringsArray): string {
+  let text = texts.get(strings);
+  if (text === undefined) {
+    text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+    texts.set(strings, text);
+  }
+  return text;
+}
+
+const sqls = new WeakMap<Db, Sql>();
+
+/** The plain-SQL side of a client made by createDb: the same pool, so one set of limits and metrics. */
+export function sqlOf(db: Db): Sql {
+  const sql = sqls.get(db);
+  if (!sql) throw new Error("sqlOf: a client made by createDb is needed");
+  return sql;
+}
+
+export function createDb({ url, pool: settings, logger }: DbOptions): Db {
+  // Explicit, so no request waits forever for a connection (pg's default) and no statement runs
+  // without bound; the same pool serves Prisma and sqlOf(db).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: settings.size,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    idleTimeoutMillis: settings.idleTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+  });
+  // Without these listeners a dropped connection (PostgreSQL restart) is an uncaught error that
+  // takes the process down (prisma#27641). The pool replaces the connection on next use. The
+  // pool's is ours: Prisma adds its own only once it first runs a query.
+  pool.on("error", (error) => logger.warn("postgres pool error", { error: errorMessage(error) }));
+  const adapter = new PrismaPg(pool, {
+    onConnectionError: (error) => logger.warn("postgres connection error", { error: errorMessage(error) }),
+  });
+  const db = new PrismaClient({ adapter });
+  sqls.set(db, {
+    pool,
+    query: async (strings, ...values) => (await pool.query(textOf(strings), values)).rows,
+    execute: async (strings, ...values) => (await pool.query(textOf(strings), values)).rowCount ?? 0,
+  });
+  return db;
+}
+
+/** Closes the client and its pool (Prisma never ends a pool it was given). */
+export async function closeDb(db: Db): Promise<void> {
+  await db.$disconnect();
+  await sqlOf(db).pool.end();
 }
 
 /** True when `error` is Prisma's unique-constraint violation. */
@@ -73,10 +90,12 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * PostgreSQL's SQLSTATE for an error of a query, whichever way it was sent: Prisma keeps the
- * driver's code under `meta.driverAdapterError` (P2003 from a model query, P2010 from a raw one).
+ * PostgreSQL's SQLSTATE for an error of a query, whichever way it was sent: pg's own error carries
+ * it as `code`; Prisma keeps the driver's under `meta.driverAdapterError` (P2003 from a model
+ * query, P2010 from a raw one).
  */
 export function sqlState(error: unknown): string | undefined {
+  if (error instanceof pg.DatabaseError) return error.code;
   const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | undefined)?.meta;
   const code = meta?.driverAdapterError?.cause?.originalCode;
   return typeof code === "string" ? code : undefined;

@@ -94,3 +94,31 @@ export function trackQueueDepth(queues: Queues): void {
     },
   });
 }
+
+/**
+ * The PostgreSQL pool's use (one per process, DB_POOL_SIZE), read at scrape time: connections busy
+ * and idle, and queries waiting for one. A pool that stays full with a queue is the first sign of
+ * a slow database or too small a pool.
+ */
+export function trackDbPool(pool: { totalCount: number; idleCount: number; waitingCount: number }, size: number): void {
+  for (const name of ["db_pool_connections", "db_pool_waiting_queries", "db_pool_max_connections"]) registry.removeSingleMetric(name);
+  new client.Gauge({
+    name: "db_pool_connections",
+    help: "Open PostgreSQL connections of this process's pool, by state (active: running a query)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    collect() {
+      this.set({ state: "active" }, pool.totalCount - pool.idleCount);
+      this.set({ state: "idle" }, pool.idleCount);
+    },
+  });
+  new client.Gauge({
+    name: "db_pool_waiting_queries",
+    help: "Queries waiting for a free PostgreSQL connection",
+    registers: [registry],
+    collect() {
+      this.set(pool.waitingCount);
+    },
+  });
+  new client.Gauge({ name: "db_pool_max_connections", help: "The pool's size (DB_POOL_SIZE)", registers: [registry] }).set(size);
+}

@@ -2,7 +2,7 @@
 // (WORKSPACE_ROLE_CACHE_MS): a member removed or demoted by an admin loses the access within that
 // time on every API replica and worker. Both the API (every workspace-scoped request) and the
 // worker (a schedule's firing acts for its creator) ask here.
-import type { Db } from "./db.ts";
+import { type Db, type Sql, sqlOf } from "./db.ts";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./errors.ts";
 
 export const WORKSPACE_ROLES = ["viewer", "member", "admin"] as const;
@@ -40,12 +40,15 @@ interface Cached {
 
 export class WorkspaceAccess {
   private readonly roles = new Map<string, Cached>();
+  private readonly sql: Sql;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly ttlMs: number,
     private readonly max = 10_000,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /**
    * The user's role in the workspace; null when they are not a member (or there is no such
@@ -56,7 +59,7 @@ export class WorkspaceAccess {
     const now = performance.now();
     const hit = this.roles.get(key);
     if (hit && hit.until > now) return hit.role;
-    const [row] = await this.db.$queryRaw<{ role: WorkspaceRole }[]>`
+    const [row] = await this.sql.query<{ role: WorkspaceRole }>`
       SELECT role::text AS role FROM "Membership" WHERE "workspaceId" = ${workspaceId}::uuid AND "userId" = ${userId}::uuid`;
     const role = row?.role ?? null;
     if (this.ttlMs > 0) {

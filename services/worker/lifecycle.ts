@@ -1,21 +1,26 @@
-// A task's run in the worker: claim it, run its processor, record the outcome. Every write goes
-// through the store, conditional on the state it leaves (services/shared/tasks/store.ts).
+// A task's run in the worker: claim it (unless its job carries it), run its processor, record the
+// outcome. Every write goes through the store, conditional on the state it leaves
+// (services/shared/tasks/store.ts).
 import { type Job, UnrecoverableError } from "bullmq";
 import type { Db } from "../shared/db.ts";
 import { InputError } from "../shared/errors.ts";
 import { errorMessage, type Logger } from "../shared/logger.ts";
 import { taskDuration, taskOutcomes } from "../shared/metrics.ts";
+import type { TaskJobData } from "../shared/queues.ts";
 import type { LoadedModels, ModelVersions } from "../shared/tasks/models.ts";
-import type { TaskStore } from "../shared/tasks/store.ts";
+import type { Finish, TaskStore } from "../shared/tasks/store.ts";
 import type { Compute } from "./compute/index.ts";
 import { processors } from "./processors/index.ts";
 import type { Outcome } from "./processors/types.ts";
 
-/** Marks the task succeeded with what its outcome keeps; false when it was no longer running. */
-function succeed(store: TaskStore, id: string, outcome: Outcome, started: number): Promise<boolean> {
+/**
+ * Marks the task succeeded with what its outcome keeps; false when it was no longer running (or,
+ * for a task its job carried, no longer queued or running).
+ */
+function succeed(store: TaskStore, id: string, outcome: Outcome, started: number, unclaimed?: Finish["started"]): Promise<boolean> {
   const { result, save, predictions } = outcome;
   if (save) return store.succeedWith(id, result, save, started);
-  return store.finish({ id, result, durationMs: Math.round(performance.now() - started), predictions });
+  return store.finish({ id, result, durationMs: Math.round(performance.now() - started), predictions, started: unclaimed });
 }
 
 const isPermanent = (error: unknown) => error instanceof UnrecoverableError || error instanceof InputError;
@@ -38,14 +43,17 @@ export interface TaskRunnerDeps {
 }
 
 export function taskRunner({ store, logger, ...context }: TaskRunnerDeps) {
-  return async function runTask(job: Job): Promise<{ status: string }> {
+  return async function runTask(job: Job<TaskJobData>): Promise<{ status: string }> {
     const id = job.id!;
-    const task = await store.claim(id);
+    // A predict job carries its task (services/shared/queues.ts): no claim, one write at the end.
+    const carried = job.data.task;
+    const unclaimed = carried && { at: new Date(), attempt: job.attemptsMade + 1 };
+    const task = carried ?? (await store.claim(id));
     if (!task) return { status: "skipped" }; // cancelled, already final, or never accepted
     const started = performance.now();
     try {
       const outcome = await processors[task.type](task.payload, { ...context, task: { ...task, id } });
-      if (!(await succeed(store, id, outcome, started))) {
+      if (!(await succeed(store, id, outcome, started, unclaimed))) {
         taskOutcomes.inc({ type: task.type, outcome: "cancelled" });
         return { status: "cancelled" };
       }
@@ -55,7 +63,7 @@ export function taskRunner({ store, logger, ...context }: TaskRunnerDeps) {
     } catch (error) {
       const lastAttempt = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (!lastAttempt) throw error; // BullMQ retries with exponential backoff
-      await store.fail(id, taskError(error));
+      await store.fail(id, taskError(error), unclaimed);
       taskOutcomes.inc({ type: task.type, outcome: "failed" });
       logger.info("task failed", { taskId: id, type: task.type, error: errorMessage(error) });
       throw new UnrecoverableError(errorMessage(error));

@@ -2,9 +2,9 @@
 // HTTP server for Kubernetes probes and Prometheus. main.ts is the process around it.
 import { Worker } from "bullmq";
 import type { Config } from "../shared/config.ts";
-import { createDb } from "../shared/db.ts";
+import { closeDb, createDb, sqlOf } from "../shared/db.ts";
 import { createLogger, errorMessage, type Logger } from "../shared/logger.ts";
-import { collectProcessMetrics, registry } from "../shared/metrics.ts";
+import { collectProcessMetrics, registry, trackDbPool } from "../shared/metrics.ts";
 import { createQueues, FAMILY_QUEUES, SCHEDULES_QUEUE } from "../shared/queues.ts";
 import { createFailFastRedis, createWorkerRedis } from "../shared/redis.ts";
 import { LoadedModels, ModelVersions } from "../shared/tasks/models.ts";
@@ -27,7 +27,7 @@ export interface WorkerProcess {
 }
 
 export async function startWorker(config: Config, logger: Logger = createLogger("worker", config.logLevel)): Promise<WorkerProcess> {
-  const db = createDb({ url: config.databaseUrl, poolSize: config.dbPoolSize, logger });
+  const db = createDb({ url: config.databaseUrl, pool: config.dbPool, logger });
   const redis = createFailFastRedis(config.redisUrl);
   redis.on("error", (error) => logger.warn("redis connection error", { error: error.message }));
   const tracing = await startTracing("mlts-worker", config.otlpEndpoint);
@@ -36,6 +36,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   connection.on("error", () => {}); // the workers' own error events report it
   const store = new TaskStore(db);
   collectProcessMetrics();
+  trackDbPool(sqlOf(db).pool, config.dbPool.size);
 
   const options = {
     connection,
@@ -108,7 +109,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       await queues.close();
       redis.disconnect();
       connection.disconnect();
-      await db.$disconnect();
+      await closeDb(db);
       await tracing?.shutdown(); // flushes the last spans
     },
   };

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { startApi, type ApiServer } from "../../services/api/server.ts";
 import { type Config, parseConfig } from "../../services/shared/config.ts";
-import { createDb, type Db } from "../../services/shared/db.ts";
+import { closeDb, createDb, type Db } from "../../services/shared/db.ts";
 import { createLogger } from "../../services/shared/logger.ts";
 import { migrate } from "../../services/shared/migrate.ts";
 import { startWorker, type WorkerProcess } from "../../services/worker/worker.ts";
@@ -82,7 +82,7 @@ export async function startStores(env: Record<string, string> = {}): Promise<Tes
   const config = parseConfig(testedEnv);
   await migrate(config.databaseUrl);
   await relaxDurability(config.databaseUrl);
-  const db = createDb({ url: config.databaseUrl, logger: createLogger("test", "error") });
+  const db = createDb({ url: config.databaseUrl, pool: config.dbPool, logger: createLogger("test", "error") });
   const redis = new Redis(REDIS);
   return {
     config,
@@ -99,7 +99,7 @@ export async function startStores(env: Record<string, string> = {}): Promise<Tes
     async stop() {
       await deleteKeys(redis, `${config.queuePrefix}:*`);
       redis.disconnect();
-      await db.$disconnect();
+      await closeDb(db);
       await dropDatabase(config.databaseUrl);
     },
   };

@@ -83,6 +83,8 @@ function isDependencyOutage(error: unknown): boolean {
   if (typeof code === "string" && /^(P1001|P1002|P1003|P1008|P1017|P2024|ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P01)$/.test(code)) {
     return true;
   }
+  // SQLSTATE 57014: the statement ran past DB_STATEMENT_TIMEOUT_MS (an overloaded database).
+  if (/^(08\w{3}|57P0[123]|57014)$/.test(sqlState(error) ?? "")) return true;
   // Prisma wraps the driver's error as "Database error. Code: `57P01`. Message: ...": SQLSTATE class
   // 08 (connection exception) and 57P01-57P03 (server shutting down, crashed, starting up).
   return /Stream isn't writeable|Connection is closed|max retries per request|ECONNREFUSED|Can't reach database|connection terminated|Connection terminated|timeout exceeded when trying to connect|Code: `(08\w{3}|57P0[123])`|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery)/i.test(

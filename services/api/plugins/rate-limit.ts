@@ -27,6 +27,10 @@ export class RateLimiter {
     this.sweeper.unref();
   }
 
+  get enabled(): boolean {
+    return this.limits.enabled;
+  }
+
   /** Counts one request; throws 429 with Retry-After once `name`'s limit is used up for `client`. */
   hit(name: IpLimitName, client: string): void {
     if (!this.limits.enabled) return;
@@ -51,15 +55,21 @@ export class RateLimiter {
 }
 
 /**
- * Decorates every request with `clientIp` and `limit(name)`, and applies the per-IP limit globally.
- * With `trustProxy` the client is the last X-Forwarded-For hop, the one our gateway appended.
+ * Decorates every request with `limit(name)`, and applies the per-IP limit globally. With
+ * `trustProxy` the client is the last X-Forwarded-For hop, the one our gateway appended. The
+ * client's address is looked up only when a limit counts it (with limits off, never): it is a
+ * getpeername(2) per request.
  */
 export const rateLimit = (limiter: RateLimiter, trustProxy: boolean) =>
   new Elysia({ name: "rate-limit" })
     .derive({ as: "global" }, ({ request, server }) => {
-      const forwarded = trustProxy ? request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined;
-      const clientIp = forwarded || server?.requestIP(request)?.address || "unknown";
-      return { clientIp, limit: (name: IpLimitName) => limiter.hit(name, clientIp) };
+      const clientIp = () =>
+        (trustProxy ? request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined) || server?.requestIP(request)?.address || "unknown";
+      return {
+        limit: (name: IpLimitName) => {
+          if (limiter.enabled) limiter.hit(name, clientIp());
+        },
+      };
     })
     .onBeforeHandle({ as: "global" }, ({ limit, path }) => {
       if (!path.startsWith("/health") && path !== "/metrics") limit("perIp");

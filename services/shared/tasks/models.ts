@@ -3,7 +3,7 @@
 // submit path resolves that to a version once, and the task keeps it (Task.modelVersion), so a
 // prediction is reproducible and a new training or a later alias move never changes a task already
 // accepted. The worker loads the version it was given.
-import type { Db, Model, Prisma } from "../db.ts";
+import { type Db, type Model, type Prisma, type Sql, sqlOf } from "../db.ts";
 import { InputError } from "../errors.ts";
 import type { FittedModel } from "../ml/index.ts";
 import { Batcher } from "./batcher.ts";
@@ -40,8 +40,11 @@ export class ModelVersions {
   private readonly resolved = new Map<string, Map<string, { version: number; until: number }>>();
   /** The lookups of one event-loop turn (concurrent submissions) share one statement. */
   private readonly looking = new Batcher<Lookup, Found>({ run: (lookups) => this.lookupAll(lookups), onFailure: "fail-all" });
+  private readonly sql: Sql;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.sql = sqlOf(db);
+  }
 
   /** The version each reference names in the workspace, in order; undefined where it names none. */
   async resolve(workspaceId: string, references: ModelReference[]): Promise<(number | undefined)[]> {
@@ -70,7 +73,7 @@ export class ModelVersions {
   /** One statement for every lookup: the version named by version, by alias, or else the latest. */
   private async lookupAll(lookups: Lookup[]): Promise<Found[]> {
     const input = lookups.map(({ workspaceId, reference: r }, i) => ({ i, ws: workspaceId, model: r.model, version: r.version ?? null, alias: r.alias ?? null }));
-    const rows = await this.db.$queryRaw<{ i: number; named: number | null; latest: number | null }[]>`
+    const rows = await this.sql.query<{ i: number; named: number | null; latest: number | null }>`
       SELECT r.i,
         CASE WHEN r.version IS NOT NULL THEN
           (SELECT m.version FROM "Model" m WHERE m."workspaceId" = r.ws AND m.name = r.model AND m.version = r.version)
@@ -100,18 +103,21 @@ export class ModelVersions {
 export class LoadedModels {
   private readonly ids = new Map<string, { id: string; until: number }>();
   private readonly byId = new Map<string, Model>();
+  private readonly sql: Sql;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly max = 1_000,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   async load(workspaceId: string, name: string, version: number): Promise<Model> {
     const key = `${workspaceId}:${name}:${version}`;
     const now = performance.now();
     let id = this.ids.get(key);
     if (!id || id.until <= now) {
-      const [row] = await this.db.$queryRaw<{ id: string }[]>`
+      const [row] = await this.sql.query<{ id: string }>`
         SELECT id::text AS id FROM "Model" WHERE "workspaceId" = ${workspaceId}::uuid AND name = ${name} AND version = ${version}`;
       if (!row) throw new InputError(unresolvable({ model: name, version }));
       id = { id: row.id, until: now + RESOLVED_TTL_MS };
@@ -120,7 +126,8 @@ export class LoadedModels {
     }
     const cached = this.byId.get(id.id);
     if (cached) return cached;
-    const model = await this.db.model.findUnique({ where: { id: id.id } });
+    // Plain SQL, so a worker that only predicts never loads Prisma's query compiler (~20 MB).
+    const [model] = await this.sql.query<Model>`SELECT * FROM "Model" WHERE id = ${id.id}::uuid`;
     if (!model) throw new InputError(unresolvable({ model: name, version })); // deleted since resolved
     if (this.byId.size >= this.max) this.byId.delete(this.byId.keys().next().value!);
     this.byId.set(model.id, model);

@@ -2,11 +2,12 @@
 // conditional on the state it leaves, so a retried, duplicated or cancelled job can never write a
 // second final state, and a withdrawn task can never produce a result.
 //
-// One dialect: SQL through Prisma's raw queries. Prisma's model queries compiled a query plan per
-// call (createMany per row count: ~30% of the API's CPU under POST /tasks load), raw statements
-// measured fastest on the hot paths, and they also run inside a Prisma transaction (a training's
-// model and its task's final state commit together).
-import type { Db, Json, Prisma } from "../db.ts";
+// One dialect: SQL. Prisma's model queries compiled a query plan per call (createMany per row
+// count: ~30% of the API's CPU under POST /tasks load), so these are plain statements on the
+// Prisma client's own pool (sqlOf, db.ts), a third of Prisma's raw-query cost; the one that must
+// share a Prisma transaction (a training's model and its task's final state commit together) is
+// Prisma's raw query.
+import { type Db, type Json, type Prisma, type Sql, sqlOf } from "../db.ts";
 import { UnavailableError } from "../errors.ts";
 import type { QueuedTask } from "../queues.ts";
 import { Batcher } from "./batcher.ts";
@@ -52,6 +53,8 @@ export interface Finish {
   result: Json;
   durationMs: number;
   predictions?: KeptPredictions;
+  /** For a task run without a claim (its job carried it): when it started and which attempt this was. */
+  started?: { at: Date; attempt: number };
 }
 
 /** Writes a processor makes in the transaction that marks its task succeeded; merged into the result. */
@@ -81,7 +84,11 @@ export class TaskStore {
     key: (finish) => finish.id,
   });
 
-  constructor(private readonly db: Db) {}
+  private readonly sql: Sql;
+
+  constructor(private readonly db: Db) {
+    this.sql = sqlOf(db);
+  }
 
   /** Stores a new task, sharing the statement with the other inserts of this event-loop turn. */
   insert(task: NewTask): Promise<void> {
@@ -90,7 +97,7 @@ export class TaskStore {
 
   /** Stores every task with one statement, or none of them. */
   async insertAll(tasks: NewTask[]): Promise<void> {
-    await this.db.$executeRaw`
+    await this.sql.execute`
       INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId")
       SELECT id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId"
       FROM jsonb_to_recordset(${JSON.stringify(tasks)}::jsonb)
@@ -105,7 +112,7 @@ export class TaskStore {
    */
   async insertIdempotent(task: NewTask & { idempotencyKey: string }): Promise<IdempotentInsert> {
     const payload = JSON.stringify(task.payload);
-    const [created] = await this.db.$queryRaw<{ id: string; status: TaskStatus }[]>`
+    const [created] = await this.sql.query<{ id: string; status: TaskStatus }>`
       INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "modelVersion", "idempotencyKey", "scheduleId")
       VALUES (${task.id}::uuid, ${task.workspaceId}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority}, ${payload}::jsonb,
         ${task.modelVersion}::int, ${task.idempotencyKey}, ${task.scheduleId}::uuid)
@@ -113,7 +120,7 @@ export class TaskStore {
       RETURNING id::text AS id, status::text AS status`;
     if (created) return { ...created, created: true, sameRequest: true };
     // The key's task exists: a concurrent insert with the same key waited for, then lost to, it.
-    const [existing] = await this.db.$queryRaw<{ id: string; status: TaskStatus; sameRequest: boolean }[]>`
+    const [existing] = await this.sql.query<{ id: string; status: TaskStatus; sameRequest: boolean }>`
       SELECT id::text AS id, status::text AS status,
         (type = ${task.type} AND priority = ${task.priority} AND payload = ${payload}::jsonb) AS "sameRequest"
       FROM "Task"
@@ -129,7 +136,7 @@ export class TaskStore {
    * no-op; returns the key's task id.
    */
   async insertRefused(task: NewTask & { idempotencyKey: string }, error: string): Promise<string> {
-    const [row] = await this.db.$queryRaw<{ id: string }[]>`
+    const [row] = await this.sql.query<{ id: string }>`
       WITH refused AS (
         INSERT INTO "Task" (id, "workspaceId", "ownerId", type, priority, payload, "idempotencyKey", "scheduleId", status, error, "finishedAt")
         VALUES (${task.id}::uuid, ${task.workspaceId}::uuid, ${task.ownerId}::uuid, ${task.type}, ${task.priority},
@@ -149,7 +156,7 @@ export class TaskStore {
     // Also when already `running`: a timed-out enqueue may still land and be claimed before this
     // delete; without its row the worker's final write matches nothing, so a task the client was
     // refused never produces a result.
-    return this.db.$executeRaw`
+    return this.sql.execute`
       DELETE FROM "Task"
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
         AND status IN ('queued', 'running')`;
@@ -164,7 +171,7 @@ export class TaskStore {
   }
 
   private async claimAll(ids: string[]): Promise<(ClaimedTask | undefined)[]> {
-    const rows = await this.db.$queryRaw<(ClaimedTask & { id: string })[]>`
+    const rows = await this.sql.query<ClaimedTask & { id: string }>`
       UPDATE "Task" SET status = 'running', attempts = attempts + 1, "startedAt" = now(),
         "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM now() - "createdAt") * 1000)::int)
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
@@ -177,23 +184,29 @@ export class TaskStore {
   /**
    * Marks the task succeeded and keeps its predictions, sharing the statement with the other
    * finishes of this turn: the predictions are inserted only if the status update matched. False
-   * when the task was no longer running (cancelled, or finished by another run).
+   * when the task was no longer running (cancelled, or finished by another run). A task run
+   * without a claim (`started`) goes from queued to succeeded in this one write, which records its
+   * start as the claim would have.
    */
   finish(finish: Finish): Promise<boolean> {
     return this.finishing.run(finish);
   }
 
   private async finishAll(finishes: Finish[]): Promise<boolean[]> {
-    const input = finishes.map(({ id, result, durationMs, predictions }) => ({
+    const input = finishes.map(({ id, result, durationMs, predictions, started }) => ({
       id, result, durationMs, modelId: predictions?.modelId ?? null, rows: predictions?.rows ?? [],
+      startedAt: started?.at ?? null, attempt: started?.attempt ?? null,
     }));
-    const rows = await this.db.$queryRaw<{ id: string }[]>`
+    const rows = await this.sql.query<{ id: string }>`
       WITH input AS (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-          AS i(id uuid, result jsonb, "durationMs" int, "modelId" uuid, rows jsonb)
+          AS i(id uuid, result jsonb, "durationMs" int, "modelId" uuid, rows jsonb, "startedAt" timestamptz, attempt int)
       ), done AS (
-        UPDATE "Task" t SET status = 'succeeded', result = input.result, "finishedAt" = now(), "durationMs" = input."durationMs"
-        FROM input WHERE t.id = input.id AND t.status = 'running'
+        UPDATE "Task" t SET status = 'succeeded', result = input.result, "finishedAt" = now(), "durationMs" = input."durationMs",
+          "startedAt" = COALESCE(input."startedAt", t."startedAt"), attempts = COALESCE(input.attempt, t.attempts),
+          "queuedMs" = COALESCE(t."queuedMs", (EXTRACT(EPOCH FROM input."startedAt" - t."createdAt") * 1000)::int)
+        FROM input
+        WHERE t.id = input.id AND (t.status = 'running' OR (input."startedAt" IS NOT NULL AND t.status = 'queued'))
         RETURNING t.id
       ), kept AS (
         INSERT INTO "Prediction" ("modelId", input, score)
@@ -231,16 +244,19 @@ export class TaskStore {
     }
   }
 
-  /** Final failure; a task already final keeps its state. */
-  async fail(id: string, error: string): Promise<void> {
-    await this.db.$executeRaw`
-      UPDATE "Task" SET status = 'failed', error = ${error.slice(0, 2_000)}, "finishedAt" = now()
+  /** Final failure; a task already final keeps its state. `started`: as for finish. */
+  async fail(id: string, error: string, started?: Finish["started"]): Promise<void> {
+    const at = started?.at ?? null;
+    await this.sql.execute`
+      UPDATE "Task" SET status = 'failed', error = ${error.slice(0, 2_000)}, "finishedAt" = now(),
+        "startedAt" = COALESCE(${at}::timestamptz, "startedAt"), attempts = COALESCE(${started?.attempt ?? null}::int, attempts),
+        "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM ${at}::timestamptz - "createdAt") * 1000)::int)
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
   }
 
   /** Cancels a queued or running task; false when it is already final. */
   async cancel(id: string): Promise<boolean> {
-    const updated = await this.db.$executeRaw`
+    const updated = await this.sql.execute`
       UPDATE "Task" SET status = 'cancelled', "finishedAt" = now()
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
     return updated > 0;
@@ -248,7 +264,7 @@ export class TaskStore {
 
   /** Unfinished tasks created before `before`, in id order after `after`: the reconciler's pages. */
   unfinished(before: Date, after: string | undefined, limit: number): Promise<QueuedTask[]> {
-    return this.db.$queryRaw<QueuedTask[]>`
+    return this.sql.query<QueuedTask>`
       SELECT id::text AS id, type, priority FROM "Task"
       WHERE status IN ('queued', 'running') AND "createdAt" < ${before}
         AND (${after ?? null}::uuid IS NULL OR id > ${after ?? null}::uuid)

@@ -189,3 +189,40 @@ describe("the reconciler's pages", () => {
     expect(await store.unfinished(new Date(0), undefined, 1_000)).toEqual([]);
   });
 });
+
+describe("a task run without a claim (its job carried it: predict)", () => {
+  const started = (attempt = 1) => ({ at: new Date(), attempt });
+
+  test("queued → succeeded in one write, with its start recorded as a claim would have", async () => {
+    const [id] = await queued(1);
+    expect(await store.finish({ ...finishOf(id!), started: started(2) })).toBe(true);
+    const done = await row(id!);
+    expect(done).toMatchObject({ status: "succeeded", attempts: 2, result: { score: 1 } });
+    expect(done.startedAt).not.toBeNull();
+    expect(done.queuedMs).toBeGreaterThanOrEqual(0);
+    expect(await predictionsOf(id!)).toBe(1);
+  });
+
+  test("cancelled, or finished by another run, before it ends: nothing written", async () => {
+    const [cancelled, finished] = await queued(2);
+    await store.cancel(cancelled!);
+    await store.finish({ ...finishOf(finished!), started: started() });
+    expect(await store.finish({ ...finishOf(cancelled!), started: started() })).toBe(false);
+    expect(await store.finish({ ...finishOf(finished!), started: started(2) })).toBe(false);
+    expect(await row(cancelled!)).toMatchObject({ status: "cancelled", startedAt: null, attempts: 0 });
+    expect(await row(finished!)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect([await predictionsOf(cancelled!), await predictionsOf(finished!)]).toEqual([0, 1]);
+  });
+
+  test("a final failure records its start and attempt too", async () => {
+    const [id] = await queued(1);
+    await store.fail(id!, "bad input", started(3));
+    expect(await row(id!)).toMatchObject({ status: "failed", error: "bad input", attempts: 3, startedAt: expect.any(Date) });
+  });
+
+  test("without a claim, a claimed-path finish still needs the task running", async () => {
+    const [id] = await queued(1);
+    expect(await store.finish(finishOf(id!))).toBe(false);
+    expect((await row(id!)).status).toBe("queued");
+  });
+});

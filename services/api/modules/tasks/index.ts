@@ -75,7 +75,11 @@ export const taskRoutes = (service: TaskService, submitter: TaskSubmitter, auth:
     })
     .get(
       "/:id",
-      async ({ params, query, workspace }) => (query.wait ? service.wait(workspace.id, params.id, query.wait) : service.get(workspace.id, params.id)),
+      async ({ params, query, workspace, set }) => {
+        if (query.wait) return service.wait(workspace.id, params.id, query.wait);
+        set.headers["content-type"] = "application/json";
+        return service.json(workspace.id, params.id);
+      },
       {
         params: TaskModel.idParam,
         query: TaskModel.getQuery,

@@ -1,11 +1,12 @@
 // Reading, waiting for and cancelling tasks. Submitting is the shared submit path's
 // (services/shared/tasks/submit.ts), the routes call it directly.
-import type { Db, Task } from "../../../shared/db.ts";
+import { type Db, type Sql, sqlOf, type Task } from "../../../shared/db.ts";
 import { ConflictError, NotFoundError } from "../../../shared/errors.ts";
 import { queueOf, type Queues } from "../../../shared/queues.ts";
 import { FINAL_STATUSES, type TaskStatus, type TaskType } from "../../../shared/tasks/contract.ts";
 import type { TaskStore } from "../../../shared/tasks/store.ts";
 import type { TaskEvents } from "./events.ts";
+import { FinalTasks } from "./final-tasks.ts";
 
 /** Fields of a task shown in lists (no payload or result: those can be large). */
 const summary = {
@@ -21,17 +22,39 @@ export interface ListQuery {
 }
 
 export class TaskService {
+  private readonly finalTasks = new FinalTasks();
+  private readonly sql: Sql;
+
   constructor(
     private readonly db: Db,
     private readonly store: TaskStore,
     private readonly queues: Queues,
     private readonly events: TaskEvents,
-  ) {}
+  ) {
+    this.sql = sqlOf(db);
+  }
 
   /** The workspace's task; a task of another workspace is as missing as one that never was. */
   async get(workspaceId: string, id: string): Promise<Task> {
-    const task = await this.db.task.findFirst({ where: { id, workspaceId } });
-    if (!task) throw new NotFoundError("task");
+    return this.finalTasks.get(workspaceId, id)?.task ?? this.load(workspaceId, id);
+  }
+
+  /** The task as the API answers it: a final one from memory once read (final-tasks.ts). */
+  async json(workspaceId: string, id: string): Promise<string> {
+    return this.finalTasks.get(workspaceId, id)?.json ?? JSON.stringify(await this.load(workspaceId, id));
+  }
+
+  private async load(workspaceId: string, id: string): Promise<Task> {
+    // Plain SQL (every poll of a running task comes here), the columns in the schema's order. By
+    // primary key alone, the workspace compared here: with "workspaceId" in the WHERE, PostgreSQL
+    // planned a scan of the workspace's rows through another index whenever its statistics were
+    // older than the workspace's growth (measured: 40 ms a read at 37,000 tasks, 276 req/s).
+    const [task] = await this.sql.query<Task>`
+      SELECT id, "workspaceId", "ownerId", type, status::text AS status, priority, payload, "modelVersion", result, error,
+        attempts, "idempotencyKey", "scheduleId", "createdAt", "startedAt", "finishedAt", "queuedMs", "durationMs"
+      FROM "Task" WHERE id = ${id}::uuid`;
+    if (task?.workspaceId !== workspaceId) throw new NotFoundError("task");
+    this.finalTasks.add(task);
     return task;
   }
 
