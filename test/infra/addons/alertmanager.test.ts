@@ -11,6 +11,7 @@ import { RECEIVER_KEYS, RECEIVERS, RECEIVERS_SECRET } from "../../../infra/addon
 import { SLOS } from "../../../infra/addons/slo.ts";
 import { chartFacts, coalesce, valueAt } from "../../../infra/policy/lib/charts.ts";
 import { simulateStack, type StackName, stacks } from "../../../infra/testing/simulate.ts";
+import { eventually } from "../../../testing/polling.ts";
 import { stopAll } from "../../../testing/processes.ts";
 import { AlertmanagerInstance, amtool } from "./checkers.ts";
 
@@ -103,7 +104,9 @@ describe("inhibition, run by Alertmanager itself", () => {
   test.each(DEPENDENCY_DOWN.map((rule) => rule.alert))("while %s fires, the SLO alerts it causes are silenced; others are not", async (cause) => {
     const symptoms = SLOS.map((slo) => ({ alertname: slo.alert, severity: "critical" }));
     await alertmanager.fire({ alertname: cause, severity: "critical" }, ...symptoms, { alertname: "KubeNodeNotReady", severity: "warning", node: cause });
-    const states = await alertmanager.states();
+    // Alertmanager's inhibitor takes in new alerts asynchronously: wait until it has seen them all.
+    const states = await eventually(() => alertmanager.states(), (seen) =>
+      seen[cause] === "active" && seen.KubeNodeNotReady === "active" && symptoms.every(({ alertname }) => seen[alertname] === "suppressed"), 5_000);
     expect(states[cause]).toBe("active");
     for (const { alertname } of symptoms) expect(states[alertname], alertname).toBe("suppressed");
     expect(states.KubeNodeNotReady).toBe("active");
@@ -111,8 +114,12 @@ describe("inhibition, run by Alertmanager itself", () => {
 
   test("the chart's own inhibitions are kept: a critical alert silences the warning of the same alert", async () => {
     await alertmanager.fire({ alertname: "DiskFilling", severity: "critical", namespace: "mlts" }, { alertname: "DiskFilling", severity: "warning", namespace: "mlts", stage: "early" });
-    const alerts = (await (await fetch(`${alertmanager.url}/api/v2/alerts?filter=alertname%3D%22DiskFilling%22`)).json()) as { labels: { severity: string }; status: { state: string } }[];
-    expect(Object.fromEntries(alerts.map((a) => [a.labels.severity, a.status.state]))).toEqual({ critical: "active", warning: "suppressed" });
+    const bySeverity = async () => {
+      const alerts = (await (await fetch(`${alertmanager.url}/api/v2/alerts?filter=alertname%3D%22DiskFilling%22`)).json()) as { labels: { severity: string }; status: { state: string } }[];
+      return Object.fromEntries(alerts.map((a) => [a.labels.severity, a.status.state]));
+    };
+    const states = await eventually(bySeverity, (seen) => seen.critical === "active" && seen.warning === "suppressed", 5_000);
+    expect(states).toEqual({ critical: "active", warning: "suppressed" });
   });
 
   test("every inhibition rule of the chart's defaults is among ours (a values list replaces the chart's)", async () => {
