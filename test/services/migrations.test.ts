@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { type ApiServer, startApi } from "../../services/api/server.ts";
 import { parseConfig } from "../../services/shared/config.ts";
 import { createLogger } from "../../services/shared/logger.ts";
 import { migrate } from "../../services/shared/migrate.ts";
 import { httpClient } from "../../testing/http.ts";
-import { dropDatabase } from "../../testing/stores.ts";
+import { deleteKeys, dropDatabase } from "../../testing/stores.ts";
 import { testEnv } from "./harness.ts";
 
 const MIGRATIONS = join(import.meta.dir, "../../prisma/migrations");
@@ -67,6 +68,10 @@ afterAll(async () => {
   await api?.stop();
   await db.end();
   await dropDatabase(url);
+  // The API's queues left their metadata under the prefix.
+  const redis = new Redis(env.REDIS_URL!);
+  await deleteKeys(redis, `${env.QUEUE_PREFIX}:*`);
+  redis.disconnect();
 });
 
 const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
