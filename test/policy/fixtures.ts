@@ -59,6 +59,7 @@ export const pinnedCharts = {
   "metrics-server": { version: "3.13.1", repository: "https://kubernetes-sigs.github.io/metrics-server/", namespace: "kube-system" },
   "opentelemetry-collector": { version: "0.170.0", repository: "https://open-telemetry.github.io/opentelemetry-helm-charts", namespace: "observability" },
   "prometheus-blackbox-exporter": { version: "11.17.2", repository: "https://prometheus-community.github.io/helm-charts", namespace: "monitoring" },
+  reloader: { version: "2.2.16", repository: "https://stakater.github.io/stakater-charts", namespace: "reloader" },
 } as const;
 
 /**

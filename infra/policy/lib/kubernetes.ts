@@ -51,7 +51,7 @@ export function workloadOf(resource: { type: string; props: Record<string, unkno
 }
 
 /** Every container of a pod, init containers included (they run with the same privileges). */
-function containersOf(podSpec: PodSpec): Container[] {
+export function containersOf(podSpec: PodSpec): Container[] {
   return [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
 }
 

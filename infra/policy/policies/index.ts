@@ -42,6 +42,7 @@ import { kubernetesCorePodRequireDroppedCapabilities } from "./kubernetes-core-p
 import { kubernetesCorePodRequireImageDigest } from "./kubernetes-core-pod-require-image-digest.ts";
 import { kubernetesCorePodRequireProbes } from "./kubernetes-core-pod-require-probes.ts";
 import { kubernetesCorePodRequireResourceRequestsAndLimits } from "./kubernetes-core-pod-require-resource-requests-and-limits.ts";
+import { kubernetesCorePodRequireSecretReload } from "./kubernetes-core-pod-require-secret-reload.ts";
 import { kubernetesCustomResourceRequireCrdRelease } from "./kubernetes-custom-resource-require-crd-release.ts";
 import { kubernetesExternalSecretRequireStoreAndValue } from "./kubernetes-externalsecret-require-store-and-value.ts";
 import { kubernetesHelmReleaseRequireVerifiedChart } from "./kubernetes-helm-release-require-verified-chart.ts";
@@ -102,6 +103,7 @@ export const policies: Policies = [
   kubernetesCorePodRequireImageDigest,
   kubernetesCorePodRequireProbes,
   kubernetesCorePodRequireResourceRequestsAndLimits,
+  kubernetesCorePodRequireSecretReload,
   kubernetesCustomResourceRequireCrdRelease,
   kubernetesExternalSecretRequireStoreAndValue,
   kubernetesHelmReleaseRequireVerifiedChart,
