@@ -106,6 +106,12 @@ describe("teardown removes what controllers created while the controllers still 
     expect(k8sResource(sim, "NodePool", "default").dependsOn).toContain(nodeClass.urn);
   });
 
+  test.each([...stacks])("%s: the api Ingress goes before the load balancer controller (whose finalizer on it deletes the ALB)", (stack) => {
+    const sim = sims[stack];
+    const controller = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "aws-load-balancer-controller")!;
+    expect(k8sResource(sim, "Ingress", "api").dependsOn).toContain(controller.urn);
+  });
+
   test.each([...stacks])("%s: Prometheus's volume goes with its release, before the CSI driver that deletes it", (stack) => {
     const sim = sims[stack];
     const prometheus = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!;
