@@ -133,6 +133,15 @@ describe("drift-check", () => {
     expect(model.driftScore).toBeCloseTo(check.driftScore, 10);
     expect(await metricValue("drifty", 1)).toBeCloseTo(check.driftScore, 10);
   });
+
+  test("fewer scored inputs than DRIFT_MIN_WINDOW → not_enough_data: no score, nothing recorded on the model", async () => {
+    await train(stack, token, "sparse", "logistic", separable(11, 300));
+    await succeed(stack, token, "batch-predict", { model: "sparse", inputs: features(12, 50) });
+    const check = await succeed(stack, token, "drift-check", { model: "sparse" });
+    expect(check).toEqual({ model: "sparse", version: 1, compared: 50, minimum: 200, verdict: "not_enough_data", driftScore: null, psi: null });
+    const model = await stack.db.model.findUniqueOrThrow({ where: versionKey(workspaceId, "sparse", 1) });
+    expect(model).toMatchObject({ driftScore: null, driftCheckedAt: null });
+  });
 });
 
 describe("models API", () => {
@@ -144,6 +153,7 @@ describe("models API", () => {
         { name: "clf", latestVersion: 1, versions: 1, aliases: {} },
         { name: "drifty", latestVersion: 1, versions: 1, aliases: {} },
         { name: "line", latestVersion: 2, versions: 2, aliases: {} },
+        { name: "sparse", latestVersion: 1, versions: 1, aliases: {} },
       ],
     });
   });
@@ -162,6 +172,20 @@ describe("models API", () => {
     }
     expect(versions.map((v) => v.metrics.rows)).toEqual([300, 500]);
     expect((await stack.http("GET", "/models/nope", { token })).status).toBe(404);
+  });
+});
+
+describe("an error that is not the task's fault", () => {
+  test("fails the task after its retries, saying so in our words, never in the driver's", async () => {
+    // PostgreSQL refuses this one model's row: the training itself succeeds, storing it cannot.
+    await stack.db.$executeRawUnsafe(`ALTER TABLE "Model" ADD CONSTRAINT refuse_broken CHECK (name <> 'broken')`);
+    try {
+      const id = await submit(stack, token, "train", { model: "broken", algorithm: "linear", label: "y", rows: labelled(features(13, 50), line1) });
+      const task = await waitFor(stack, token, id);
+      expect(task).toMatchObject({ status: "failed", attempts: 3, error: "the task could not be run because of an internal error; it was retried and has been logged" });
+    } finally {
+      await stack.db.$executeRawUnsafe(`ALTER TABLE "Model" DROP CONSTRAINT refuse_broken`);
+    }
   });
 });
 
