@@ -44,7 +44,7 @@ const HEARTBEAT_MISSED_PERIODS = 2;
  * Where alerts go. Every alert reaches an SNS topic with email subscriptions (the record, and the
  * fallback when another receiver fails); per stack, Slack gets every alert (a ticket to look at)
  * and PagerDuty pages the critical ones. Published to by Alertmanager as its own service account
- * (IRSA, SigV4). CloudWatch alarms (alarms.ts) publish to the same topic, so its key lets
+ * (IRSA, SigV4). CloudWatch alarms (aws-monitoring.ts) publish to the same topic, so its key lets
  * CloudWatch use it. Without this, kube-prometheus-stack routes every alert to a receiver named
  * "null" and nobody is ever told.
  */
