@@ -32,6 +32,7 @@ import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-app
 import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
 import { kubernetesAppsDeploymentRequirePodDisruptionBudget } from "./kubernetes-apps-deployment-require-poddisruptionbudget.ts";
 import { kubernetesArgoRolloutRequireRoutingAndAnalysis } from "./kubernetes-argo-rollout-require-routing-and-analysis.ts";
+import { kubernetesAutoscalerRequireNodeProvisioner } from "./kubernetes-autoscaler-require-node-provisioner.ts";
 import { kubernetesChaosMeshResourceDisallowOutsideStaging } from "./kubernetes-chaosmesh-resource-disallow-outside-staging.ts";
 import { kubernetesCorePodDisallowLatestTag } from "./kubernetes-core-pod-disallow-latest-tag.ts";
 import { kubernetesCorePodDisallowPrivilegeEscalation } from "./kubernetes-core-pod-disallow-privilege-escalation.ts";
@@ -92,6 +93,7 @@ export const policies: Policies = [
   kubernetesAppsDeploymentRequireNetworkPolicy,
   kubernetesAppsDeploymentRequirePodDisruptionBudget,
   kubernetesArgoRolloutRequireRoutingAndAnalysis,
+  kubernetesAutoscalerRequireNodeProvisioner,
   kubernetesChaosMeshResourceDisallowOutsideStaging,
   kubernetesCorePodDisallowLatestTag,
   kubernetesCorePodDisallowPrivilegeEscalation,
