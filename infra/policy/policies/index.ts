@@ -6,6 +6,7 @@ import { awsBackupPlanRequireCrossRegionCopy } from "./aws-backup-plan-require-c
 import { awsEc2NodeRequireCostTags } from "./aws-ec2-node-require-cost-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
 import { awsEc2VpcRequireFlowLogs } from "./aws-ec2-vpc-require-flow-logs.ts";
+import { awsEcrLifecyclePolicyRequireReleaseRetention } from "./aws-ecr-lifecyclepolicy-require-release-retention.ts";
 import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
 import { awsEcrRepositoryRequireScanOnPush } from "./aws-ecr-repository-require-scan-on-push.ts";
 import { awsEksClusterDisallowPublicEndpointOpenToWorld } from "./aws-eks-cluster-disallow-public-endpoint-open-to-world.ts";
@@ -67,6 +68,7 @@ export const policies: Policies = [
   awsEc2NodeRequireCostTags,
   awsEc2SecurityGroupDisallowPublicDatabasePorts,
   awsEc2VpcRequireFlowLogs,
+  awsEcrLifecyclePolicyRequireReleaseRetention,
   awsEcrRepositoryDisallowMutableTags,
   awsEcrRepositoryRequireScanOnPush,
   awsEksClusterDisallowPublicEndpointOpenToWorld,
