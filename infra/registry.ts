@@ -101,7 +101,8 @@ export class ServiceImages extends pulumi.ComponentResource {
 /**
  * Keep every image a downstream stack runs (its `release-<stack>` tag), drop untagged layers after
  * a week, and keep the last 50 builds. An image matched by a rule is never expired by a rule of
- * lower priority, so the first rule shields releases from the count rule.
+ * lower priority, so the first rule shields releases from the count rule (the policy
+ * aws-ecr-lifecyclepolicy-require-release-retention evaluates any change to these rules).
  */
 export const LIFECYCLE_POLICY = JSON.stringify({
   rules: [

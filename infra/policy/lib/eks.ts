@@ -10,6 +10,8 @@ export interface EksClusterSettings {
   publicEndpoint: boolean;
   publicAccessCidrs: string[];
   logTypes: string[];
+  /** EKS Auto Mode's compute: EKS launches nodes for pods that do not fit. */
+  autoModeCompute: boolean;
 }
 
 // EKS API defaults, which both SDKs inherit: public endpoint on and open to 0.0.0.0/0, private off.
@@ -28,6 +30,7 @@ export function eksClusterSettings(args: Pick<ResourceValidationArgs, "type" | "
       publicEndpoint: props.endpointPublicAccess ?? true,
       publicAccessCidrs: props.publicAccessCidrs ?? awsDefaultPublicCidrs,
       logTypes: props.enabledClusterLogTypes ?? [],
+      autoModeCompute: props.autoMode?.enabled ?? false,
     };
   }
   if (args.type === "aws:eks/cluster:Cluster") {
@@ -40,6 +43,7 @@ export function eksClusterSettings(args: Pick<ResourceValidationArgs, "type" | "
       publicEndpoint: vpc?.endpointPublicAccess ?? true,
       publicAccessCidrs: vpc?.publicAccessCidrs ?? awsDefaultPublicCidrs,
       logTypes: props.enabledClusterLogTypes ?? [],
+      autoModeCompute: props.computeConfig?.enabled ?? false,
     };
   }
   return undefined;

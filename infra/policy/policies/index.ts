@@ -6,6 +6,7 @@ import { awsBackupPlanRequireCrossRegionCopy } from "./aws-backup-plan-require-c
 import { awsEc2NodeRequireCostTags } from "./aws-ec2-node-require-cost-tags.ts";
 import { awsEc2SecurityGroupDisallowPublicDatabasePorts } from "./aws-ec2-securitygroup-disallow-public-database-ports.ts";
 import { awsEc2VpcRequireFlowLogs } from "./aws-ec2-vpc-require-flow-logs.ts";
+import { awsEcrLifecyclePolicyRequireReleaseRetention } from "./aws-ecr-lifecyclepolicy-require-release-retention.ts";
 import { awsEcrRepositoryDisallowMutableTags } from "./aws-ecr-repository-disallow-mutable-tags.ts";
 import { awsEcrRepositoryRequireScanOnPush } from "./aws-ecr-repository-require-scan-on-push.ts";
 import { awsEksClusterDisallowPublicEndpointOpenToWorld } from "./aws-eks-cluster-disallow-public-endpoint-open-to-world.ts";
@@ -32,6 +33,7 @@ import { kubernetesAppsDeploymentRequireMinimumReplicas } from "./kubernetes-app
 import { kubernetesAppsDeploymentRequireNetworkPolicy } from "./kubernetes-apps-deployment-require-networkpolicy.ts";
 import { kubernetesAppsDeploymentRequirePodDisruptionBudget } from "./kubernetes-apps-deployment-require-poddisruptionbudget.ts";
 import { kubernetesArgoRolloutRequireRoutingAndAnalysis } from "./kubernetes-argo-rollout-require-routing-and-analysis.ts";
+import { kubernetesAutoscalerRequireNodeProvisioner } from "./kubernetes-autoscaler-require-node-provisioner.ts";
 import { kubernetesChaosMeshResourceDisallowOutsideStaging } from "./kubernetes-chaosmesh-resource-disallow-outside-staging.ts";
 import { kubernetesCorePodDisallowLatestTag } from "./kubernetes-core-pod-disallow-latest-tag.ts";
 import { kubernetesCorePodDisallowPrivilegeEscalation } from "./kubernetes-core-pod-disallow-privilege-escalation.ts";
@@ -67,6 +69,7 @@ export const policies: Policies = [
   awsEc2NodeRequireCostTags,
   awsEc2SecurityGroupDisallowPublicDatabasePorts,
   awsEc2VpcRequireFlowLogs,
+  awsEcrLifecyclePolicyRequireReleaseRetention,
   awsEcrRepositoryDisallowMutableTags,
   awsEcrRepositoryRequireScanOnPush,
   awsEksClusterDisallowPublicEndpointOpenToWorld,
@@ -93,6 +96,7 @@ export const policies: Policies = [
   kubernetesAppsDeploymentRequireNetworkPolicy,
   kubernetesAppsDeploymentRequirePodDisruptionBudget,
   kubernetesArgoRolloutRequireRoutingAndAnalysis,
+  kubernetesAutoscalerRequireNodeProvisioner,
   kubernetesChaosMeshResourceDisallowOutsideStaging,
   kubernetesCorePodDisallowLatestTag,
   kubernetesCorePodDisallowPrivilegeEscalation,
