@@ -137,3 +137,19 @@ test("raising jwtKeyGeneration makes a new signing key and keeps the last one as
   expect(third["0"]).toBe(second["0"]);
   expect(third["1"]).not.toBe(second["1"]);
 });
+
+test("raising redis.authTokenGeneration makes a new AUTH token, which ElastiCache takes with ROTATE (both work until the old is retired)", async () => {
+  const redis = async (generation: number) => {
+    const sim = await simulateStack("prod", { config: { "mlts:redis.authTokenGeneration": String(generation) } });
+    const token = ofType(sim, "random:index/randomPassword:RandomPassword").find((r) => r.name.endsWith("-redis"))!;
+    return { keepers: (token.inputs as Inputs).keepers, group: only(sim, "aws:elasticache/replicationGroup:ReplicationGroup") };
+  };
+  const [first, second] = [await redis(1), await redis(2)];
+  expect(second.keepers).not.toEqual(first.keepers); // a new token
+  expect(second.group).toMatchObject({ transitEncryptionEnabled: true, authTokenUpdateStrategy: "ROTATE" });
+});
+
+test("a public API endpoint opened to some addresses needs a written reason, and the error names the key", async () => {
+  expect(loadStackConfig("prod").cluster.publicAccessReason).toBeTruthy();
+  await expect(simulateStack("prod", { config: { "mlts:cluster.publicAccessReason": "" } })).rejects.toThrow("mlts:cluster.publicAccessReason");
+});
