@@ -25,12 +25,15 @@ export function hardenedContainer(overrides: Partial<Container> = {}): Container
 
 export const appLabels = { "app.kubernetes.io/name": "api" };
 
-export function deployment(
-  podSpec: Partial<PodSpec> = {},
-  options: FixtureOptions & { replicas?: number; namespace?: string } = {},
-) {
+type WorkloadOptions = FixtureOptions & { replicas?: number; namespace?: string };
+
+export const deployment = (podSpec: Partial<PodSpec> = {}, options: WorkloadOptions = {}) => workload("kubernetes:apps/v1:Deployment", podSpec, options);
+/** The api as infra/app makes it in every stack: an Argo Rollout, which the workload policies treat as a Deployment. */
+export const rollout = (podSpec: Partial<PodSpec> = {}, options: WorkloadOptions = {}) => workload("kubernetes:argoproj.io/v1alpha1:Rollout", podSpec, options);
+
+function workload(type: string, podSpec: Partial<PodSpec>, options: WorkloadOptions) {
   return resource(
-    "kubernetes:apps/v1:Deployment",
+    type,
     {
       metadata: { name: options.name ?? "api", namespace: options.namespace ?? "mlts" },
       spec: {

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { kubernetesAppsDeploymentRequireNetworkPolicy as policy } from "../../../infra/policy/policies/kubernetes-apps-deployment-require-networkpolicy.ts";
-import { appLabels, deployment } from "../fixtures.ts";
+import { appLabels, deployment, rollout } from "../fixtures.ts";
 import { check, resource } from "../harness.ts";
 
 const networkPolicy = (podSelector: Record<string, unknown>) =>
@@ -15,4 +15,9 @@ test("rejects a Deployment no NetworkPolicy selects", async () => {
   expect(await check(policy, [deployment(), networkPolicy({ matchLabels: { "app.kubernetes.io/name": "worker" } })])).toEqual([
     expect.stringContaining("is not selected by any NetworkPolicy"),
   ]);
+});
+
+test("holds for an Argo Rollout as for a Deployment", async () => {
+  expect(await check(policy, [rollout(), networkPolicy({ matchLabels: appLabels })])).toEqual([]);
+  expect(await check(policy, [rollout()])).toEqual([expect.stringContaining("is not selected by any NetworkPolicy")]);
 });

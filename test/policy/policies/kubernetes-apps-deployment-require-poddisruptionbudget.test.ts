@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { kubernetesAppsDeploymentRequirePodDisruptionBudget as policy } from "../../../infra/policy/policies/kubernetes-apps-deployment-require-poddisruptionbudget.ts";
-import { appLabels, deployment } from "../fixtures.ts";
+import { appLabels, deployment, rollout } from "../fixtures.ts";
 import { check, resource } from "../harness.ts";
 
 const pdb = (namespace: string, selector: Record<string, unknown>) =>
@@ -16,4 +16,9 @@ test("passes a prod Deployment whose pods a PDB selects (matchLabels or matchExp
 test("rejects a prod Deployment without a PDB, or with one in another namespace", async () => {
   expect(await check(policy, [deployment({}, { stack: "prod" })])).toEqual([expect.stringContaining("has no PodDisruptionBudget")]);
   expect(await check(policy, [deployment({}, { stack: "prod" }), pdb("other", { matchLabels: appLabels })])).toHaveLength(1);
+});
+
+test("holds for an Argo Rollout as for a Deployment", async () => {
+  expect(await check(policy, [rollout({}, { stack: "prod" }), pdb("mlts", { matchLabels: appLabels })])).toEqual([]);
+  expect(await check(policy, [rollout({}, { stack: "prod" })])).toEqual([expect.stringContaining("has no PodDisruptionBudget")]);
 });

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { kubernetesCorePodDisallowRootUser as policy } from "../../../infra/policy/policies/kubernetes-core-pod-disallow-root-user.ts";
-import { deployment, hardenedContainer } from "../fixtures.ts";
+import { deployment, hardenedContainer, rollout } from "../fixtures.ts";
 import { check, resource } from "../harness.ts";
 
 test("passes runAsNonRoot on the container, or on the pod", async () => {
@@ -16,4 +16,10 @@ test("rejects a missing runAsNonRoot and runAsUser 0", async () => {
     expect.stringContaining("runAsNonRoot must be true"),
     expect.stringContaining("runAsUser must not be 0"),
   ]);
+});
+
+test("holds for an Argo Rollout as for a Deployment", async () => {
+  expect(await check(policy, rollout())).toEqual([]);
+  const container = hardenedContainer({ securityContext: { runAsUser: 0 } });
+  expect(await check(policy, rollout({ containers: [container] }))).toHaveLength(2);
 });

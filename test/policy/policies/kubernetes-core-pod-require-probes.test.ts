@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { kubernetesCorePodRequireProbes as policy } from "../../../infra/policy/policies/kubernetes-core-pod-require-probes.ts";
-import { deployment, hardenedContainer } from "../fixtures.ts";
+import { deployment, hardenedContainer, rollout } from "../fixtures.ts";
 import { check, resource } from "../harness.ts";
 
 test("passes probed Deployments and unprobed Jobs", async () => {
@@ -14,4 +14,10 @@ test("rejects a Deployment container without probes", async () => {
   expect(await check(policy, deployment({ containers: [container] }))).toEqual([
     'Deployment "api" container "api": missing livenessProbe and readinessProbe',
   ]);
+});
+
+test("holds for an Argo Rollout as for a Deployment", async () => {
+  expect(await check(policy, rollout())).toEqual([]);
+  const container = hardenedContainer({ readinessProbe: undefined });
+  expect(await check(policy, rollout({ containers: [container] }))).toEqual(['Rollout "api" container "api": missing readinessProbe']);
 });

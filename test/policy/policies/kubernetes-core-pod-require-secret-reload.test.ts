@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { kubernetesCorePodRequireSecretReload as policy } from "../../../infra/policy/policies/kubernetes-core-pod-require-secret-reload.ts";
-import { appLabels, deployment, hardenedContainer, helmRelease, kubernetesObject } from "../fixtures.ts";
+import { deployment, hardenedContainer, helmRelease, kubernetesObject, rollout as apiRollout } from "../fixtures.ts";
 import { check, resource } from "../harness.ts";
 
 // infra/app: the services read the synced Secret "mlts-secrets" through envFrom; Reloader watches mlts.
@@ -9,17 +9,13 @@ const externalSecret = kubernetesObject("external-secrets.io/v1", "ExternalSecre
 });
 const reloader = (values: Record<string, unknown> = { watchGlobally: false, namespaces: ["mlts"], isArgoRollouts: true }) => helmRelease("reloader", { reloader: values });
 const reading = [hardenedContainer({ envFrom: [{ configMapRef: { name: "mlts-config" } }, { secretRef: { name: "mlts-secrets" } }] })];
-const annotated = (annotations: Record<string, string> = { "secret.reloader.stakater.com/reload": "mlts-secrets" }) => ({ annotations });
-const worker = (annotations?: Record<string, string>, containers = reading) => {
-  const workload = deployment({ containers }, { name: "worker" });
-  Object.assign((workload.inputs as { metadata: Record<string, unknown> }).metadata, annotations === undefined ? {} : annotated(annotations));
+/** The workload, with Reloader's annotations on it when given. */
+const annotated = (workload: ReturnType<typeof deployment>, annotations?: Record<string, string>) => {
+  if (annotations) Object.assign((workload.inputs as { metadata: Record<string, unknown> }).metadata, { annotations });
   return workload;
 };
-const rollout = (annotations = { "secret.reloader.stakater.com/reload": "mlts-secrets" }) =>
-  resource("kubernetes:argoproj.io/v1alpha1:Rollout", {
-    metadata: { name: "api", namespace: "mlts", annotations },
-    spec: { selector: { matchLabels: appLabels }, template: { metadata: { labels: appLabels }, spec: { containers: reading } } },
-  }, { name: "api" });
+const worker = (annotations?: Record<string, string>, containers = reading) => annotated(deployment({ containers }, { name: "worker" }), annotations);
+const rollout = (annotations = { "secret.reloader.stakater.com/reload": "mlts-secrets" }) => annotated(apiRollout({ containers: reading }), annotations);
 
 test("passes workloads that name the synced Secret they read, with a Reloader watching their namespace (Rollouts included)", async () => {
   expect(await check(policy, [externalSecret, reloader(), worker({ "secret.reloader.stakater.com/reload": "other, mlts-secrets" }), rollout()])).toEqual([]);
