@@ -137,6 +137,8 @@ export default async function program() {
         stableService: APP.api.component,
         canaryService: APP.api.canaryService,
         previewService: APP.api.previewService,
+        // Every route listed: with `routes` left out and only named routes, Argo Rollouts (v1.9.0
+        // included) sets no weight at all while reporting progress (argo-rollouts#4741).
         virtualService: { name: API_VIRTUAL_SERVICE, routes: [...API_ROUTES] },
         previewUrl: `http://${APP.api.previewService}.${namespace}.svc.cluster.local:${APP.api.service.port}`,
         image: images.apiImage,
