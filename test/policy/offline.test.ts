@@ -25,6 +25,7 @@ async function runPolicy(...args: string[]) {
 const brokenSettings = [
   { override: "mlts:database.deletionProtection=false", policy: "aws-rds-instance-require-deletion-protection", message: "RDS deletion protection is off: set deletionProtection to true." },
   { override: "mlts:addons.chaos.enabled=true", policy: "kubernetes-chaosmesh-resource-disallow-outside-staging", message: 'is Chaos Mesh in "prod"; allowed only in staging.' },
+  { override: "mlts:backup.enabled=false", policy: "aws-backup-plan-require-cross-region-copy", message: "no AWS Backup plan selects it: its only backups are RDS's own, in its own region." },
 ];
 
 for (const { override, policy, message } of brokenSettings) {
