@@ -52,13 +52,13 @@ describe("a long training", () => {
     }
     const trained = await waitFor(stack, token, trainingId);
     expect(trained).toMatchObject({ status: "succeeded", result: { version: 1 } });
-    expect(trained.durationMs).toBeGreaterThan(1_500); // it really was long, and the samples fell inside it
-    expect(predictionMs.length).toBeGreaterThanOrEqual(3);
-    // Were the fitting on the event loop, each would wait for the whole training (seconds).
+    expect(predictionMs.length).toBeGreaterThanOrEqual(3); // samples taken while it was running
     console.log(`during a ${trained.durationMs} ms training: health max ${Math.max(...healthMs).toFixed(0)} ms (before ${before.health.toFixed(0)}), ` +
       `prediction max ${Math.max(...predictionMs).toFixed(0)} ms (before ${before.prediction.toFixed(0)}), ${predictionMs.length} samples`);
-    expect(Math.max(...healthMs)).toBeLessThan(250);
-    expect(Math.max(...predictionMs)).toBeLessThan(Math.max(1_000, 10 * before.prediction));
+    // Were the fitting on the event loop, the first probe would wait for about the whole training:
+    // the bound is the training's own length, whatever this machine's speed.
+    expect(Math.max(...healthMs)).toBeLessThan(trained.durationMs / 2);
+    expect(Math.max(...predictionMs)).toBeLessThan(trained.durationMs / 2);
   });
 });
 
