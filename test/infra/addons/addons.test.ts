@@ -40,6 +40,12 @@ describe.each(stacks.map((s) => [s]))("%s stack", (stack) => {
     }
   });
 
+  test("scrapes nothing EKS keeps out of reach: the managed control plane, kube-proxy's loopback metrics (their Down alerts would fire forever)", async () => {
+    const prometheus = (await simulateStack(stack)).resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
+    const values = prometheus.inputs.values as Record<string, unknown>;
+    for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) expect(values[component]).toEqual({ enabled: false });
+  });
+
   test("every Kubernetes object an add-on creates is schema-valid", async () => {
     const objects = k8sObjects((await simulateStack(stack)).resources.filter(isAddon));
     expect(objects.length).toBeGreaterThan(15);
