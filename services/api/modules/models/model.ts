@@ -48,7 +48,7 @@ const name = t.String({ pattern: MODEL_NAME_PATTERN });
 const version = t.Integer({ minimum: 1, maximum: INT32_MAX });
 const alias = t.String({ pattern: ALIAS_PATTERN });
 
-export const ModelModel = {
+export const RegistryModel = {
   nameParam: t.Object({ name }),
   versionParams: t.Object({ name, version }),
   aliasParams: t.Object({ name, alias }),
