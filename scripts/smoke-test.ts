@@ -6,7 +6,7 @@
  */
 
 /** Throws with what failed; resolves with the id of the task that succeeded. */
-export async function smokeTest(baseUrl: string): Promise<string> {
+async function smokeTest(baseUrl: string): Promise<string> {
   const base = baseUrl.replace(/\/$/, "");
   const call = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(`${base}${path}`, {

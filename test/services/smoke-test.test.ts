@@ -1,8 +1,16 @@
-// The blue/green pre-promotion check (scripts/smoke-test.ts, run as a Job against the preview
-// Service) walks a real API: it must pass on a working one, and fail, saying where, on a broken one.
+// The blue/green pre-promotion check runs `bun scripts/smoke-test.ts <preview url>` as a Job: it
+// must pass on a working API, and fail, saying where, on a broken one.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { smokeTest } from "../../scripts/smoke-test.ts";
+import { join } from "node:path";
 import { startStack, type TestStack } from "./harness.ts";
+
+const SCRIPT = join(import.meta.dir, "../../scripts/smoke-test.ts");
+
+async function smokeTest(url: string) {
+  const child = Bun.spawn(["bun", SCRIPT, url], { stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { stdout, stderr, exitCode };
+}
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -11,14 +19,18 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 test("passes on a working API and worker: ready, a new account, a training task that succeeds", async () => {
-  const id = await smokeTest(stack.api.url);
+  const { stdout, exitCode } = await smokeTest(stack.api.url);
+  expect(exitCode).toBe(0);
+  const id = /smoke test passed: task (\S+) succeeded/.exec(stdout)?.[1];
   expect(await stack.db.task.findUniqueOrThrow({ where: { id } })).toMatchObject({ type: "train", status: "succeeded" });
 });
 
 test("fails, naming the step, when the API is not ready", async () => {
   const unready = Bun.serve({ port: 0, fetch: () => Response.json({ status: "starting" }, { status: 503 }) });
   try {
-    await expect(smokeTest(unready.url.href)).rejects.toThrow('readiness: 503 {"status":"starting"}');
+    const { stderr, exitCode } = await smokeTest(unready.url.href);
+    expect(exitCode).not.toBe(0);
+    expect(stderr).toContain('readiness: 503 {"status":"starting"}');
   } finally {
     unready.stop(true);
   }
