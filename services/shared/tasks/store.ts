@@ -205,7 +205,10 @@ export class TaskStore {
       ), done AS (
         UPDATE "Task" t SET status = 'succeeded', result = input.result, "finishedAt" = now(), "durationMs" = input."durationMs",
           "startedAt" = COALESCE(input."startedAt", t."startedAt"), attempts = COALESCE(input.attempt, t.attempts),
-          "queuedMs" = COALESCE(t."queuedMs", (EXTRACT(EPOCH FROM input."startedAt" - t."createdAt") * 1000)::int)
+          -- The start is the worker's clock, the creation PostgreSQL's rounded to the millisecond:
+          -- a start within a millisecond of the insert can read as -1 ms, which is 0.
+          "queuedMs" = COALESCE(t."queuedMs", CASE WHEN input."startedAt" IS NOT NULL
+            THEN GREATEST(0, (EXTRACT(EPOCH FROM input."startedAt" - t."createdAt") * 1000)::int) END)
         FROM input
         -- Running, or (a task its job carried) queued. Written as a condition on the pair, not on
         -- t alone: from \`status = 'running' OR status = 'queued'\` PostgreSQL planned a scan of
@@ -257,7 +260,8 @@ export class TaskStore {
     await this.sql.execute`
       UPDATE "Task" SET status = 'failed', error = ${error.slice(0, 2_000)}, "finishedAt" = now(),
         "startedAt" = COALESCE(${at}::timestamptz, "startedAt"), attempts = COALESCE(${started?.attempt ?? null}::int, attempts),
-        "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM ${at}::timestamptz - "createdAt") * 1000)::int)
+        "queuedMs" = COALESCE("queuedMs", CASE WHEN ${at}::timestamptz IS NOT NULL
+          THEN GREATEST(0, (EXTRACT(EPOCH FROM ${at}::timestamptz - "createdAt") * 1000)::int) END)
       WHERE id = ${id}::uuid AND status IN ('queued', 'running')`;
   }
 
