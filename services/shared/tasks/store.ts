@@ -11,7 +11,7 @@ import { type Db, type Json, type Prisma, type Sql, sqlOf } from "../db.ts";
 import { UnavailableError } from "../errors.ts";
 import type { QueuedTask } from "../queues.ts";
 import { Batcher } from "./batcher.ts";
-import type { TaskStatus, TaskType } from "./contract.ts";
+import { FINAL_STATUSES, type TaskStatus, type TaskType } from "./contract.ts";
 
 /** A task as it is first stored: queued, no attempts yet. */
 export interface NewTask extends QueuedTask {
@@ -64,6 +64,13 @@ export type SaveInTransaction = (tx: Prisma.TransactionClient) => Promise<Json |
 class NotRunning extends Error {}
 
 const idList = (ids: string[]) => JSON.stringify(ids);
+/**
+ * For statements over a list of ids: "not final" rather than `status IN ('queued', 'running')`,
+ * which PostgreSQL answers from the status index (estimated at a few rows, since most tasks are
+ * final) by scanning the whole backlog; a condition no index serves leaves it a primary-key lookup
+ * per id.
+ */
+const FINAL = [...FINAL_STATUSES];
 
 export class TaskStore {
   /** Concurrent submissions share one INSERT; a row the database refuses fails only its own caller. */
@@ -159,7 +166,7 @@ export class TaskStore {
     return this.sql.execute`
       DELETE FROM "Task"
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
-        AND status IN ('queued', 'running')`;
+        AND status <> ALL (${FINAL}::"TaskStatus"[])`;
   }
 
   /**
@@ -171,11 +178,11 @@ export class TaskStore {
   }
 
   private async claimAll(ids: string[]): Promise<(ClaimedTask | undefined)[]> {
-    const rows = await this.sql.query<ClaimedTask & { id: string }>`
+    const rows = await this.sql.prepared("task_claim_all").query<ClaimedTask & { id: string }>`
       UPDATE "Task" SET status = 'running', attempts = attempts + 1, "startedAt" = now(),
         "queuedMs" = COALESCE("queuedMs", (EXTRACT(EPOCH FROM now() - "createdAt") * 1000)::int)
       WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text(${idList(ids)}::jsonb))
-        AND status IN ('queued', 'running')
+        AND status <> ALL (${FINAL}::"TaskStatus"[])
       RETURNING id::text AS id, type, payload, "workspaceId"::text AS "workspaceId", "ownerId"::text AS "ownerId", "modelVersion"`;
     const byId = new Map(rows.map(({ id, ...task }) => [id, task]));
     return ids.map((id) => byId.get(id));
