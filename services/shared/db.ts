@@ -77,15 +77,15 @@ export function createDb({ url, pool: settings, logger }: DbOptions): Db {
     onConnectionError: (error) => logger.warn("postgres connection error", { error: errorMessage(error) }),
   });
   const db = new PrismaClient({ adapter });
-  sqls.set(db, {
-    pool,
-    query: async (strings, ...values) => (await pool.query(textOf(strings), values)).rows,
-    execute: async (strings, ...values) => (await pool.query(textOf(strings), values)).rowCount ?? 0,
-    prepared: (name) => ({
-      query: async (strings, ...values) => (await pool.query({ name, text: textOf(strings), values })).rows,
-      execute: async (strings, ...values) => (await pool.query({ name, text: textOf(strings), values })).rowCount ?? 0,
-    }),
-  });
+  /** Unnamed statements, or (with `name`) statements PostgreSQL prepares once per connection. */
+  const statements = (name?: string): Pick<Sql, "query" | "execute"> => {
+    const run = (strings: TemplateStringsArray, values: unknown[]) => pool.query({ name, text: textOf(strings), values });
+    return {
+      query: async (strings, ...values) => (await run(strings, values)).rows,
+      execute: async (strings, ...values) => (await run(strings, values)).rowCount ?? 0,
+    };
+  };
+  sqls.set(db, { pool, ...statements(), prepared: statements });
   return db;
 }
 
