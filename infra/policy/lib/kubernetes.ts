@@ -78,6 +78,14 @@ export function namespaceOf(props: Record<string, unknown>): string {
   return (props.metadata as ObjectMeta | undefined)?.namespace ?? "default";
 }
 
+export function annotationsOf(props: Record<string, unknown>): Record<string, string> {
+  return ((props.metadata as ObjectMeta | undefined)?.annotations ?? {}) as Record<string, string>;
+}
+
+export function labelsOf(props: Record<string, unknown>): Record<string, string> {
+  return ((props.metadata as ObjectMeta | undefined)?.labels ?? {}) as Record<string, string>;
+}
+
 /** Kubernetes label-selector semantics (matchLabels AND matchExpressions); empty selects all. */
 function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   const matchLabels = Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);

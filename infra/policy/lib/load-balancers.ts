@@ -1,11 +1,9 @@
 // What makes a Kubernetes object an internet-facing load balancer on EKS.
 
+import { annotationsOf } from "./kubernetes.ts";
+
 const ALB = "alb.ingress.kubernetes.io";
 const SERVICE = "service.beta.kubernetes.io";
-
-function annotationsOf(props: Record<string, unknown>): Record<string, string> {
-  return (props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
-}
 
 /** An annotation of the AWS Load Balancer Controller on an object's props. */
 export function albAnnotation(props: Record<string, unknown>, name: string): string | undefined {

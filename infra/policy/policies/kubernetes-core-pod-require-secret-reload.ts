@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { helmReleases, type Release, valueAt } from "../lib/charts.ts";
-import { type Container, containersOf, kubernetesObjects, workloadOf } from "../lib/kubernetes.ts";
+import { annotationsOf, type Container, containersOf, kubernetesObjects, workloadOf } from "../lib/kubernetes.ts";
 import { describe } from "../lib/resources.ts";
 
 const ROLLOUT = "kubernetes:argoproj.io/v1alpha1:Rollout";
@@ -27,7 +27,7 @@ export const kubernetesCorePodRequireSecretReload: StackValidationPolicy = {
       if (!workload?.longRunning) continue;
       const secrets = [...new Set(containersOf(workload.podSpec).flatMap(environmentSecrets))].filter((name) => synced.has(`${workload.namespace}/${name}`));
       if (secrets.length === 0) continue;
-      const annotations = ((resource.props.metadata ?? {}) as { annotations?: Record<string, string> }).annotations ?? {};
+      const annotations = annotationsOf(resource.props);
       const named = (annotations["secret.reloader.stakater.com/reload"] ?? "").split(",").map((name) => name.trim());
       const auto = annotations["reloader.stakater.com/auto"] === "true" || annotations["secret.reloader.stakater.com/auto"] === "true";
       const unnamed = auto ? [] : secrets.filter((name) => !named.includes(name));

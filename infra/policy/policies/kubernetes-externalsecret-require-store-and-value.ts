@@ -1,6 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { waitsFor } from "../lib/graph.ts";
-import { type KubernetesObject, kubernetesObjects } from "../lib/kubernetes.ts";
+import { annotationsOf, type KubernetesObject, kubernetesObjects } from "../lib/kubernetes.ts";
 import { describe } from "../lib/resources.ts";
 
 interface ExternalSecretSpec {
@@ -62,7 +62,7 @@ function checkStoreIdentity(
   if (!accountName) return; // another kind of authentication: nothing of ours to check
   const account = objects.find((o) => o.kind === "ServiceAccount" && o.name === accountName && o.namespace === store.namespace);
   if (!account) return report(`its store authenticates as service account ${store.namespace}/${accountName}, which the stack does not create.`);
-  const roleArn = (account.resource.props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[IRSA_ANNOTATION];
+  const roleArn = annotationsOf(account.resource.props)[IRSA_ANNOTATION];
   // The annotation carries the role's ARN: known in a simulation, unknown in a preview, where the
   // service account's own dependency on the role identifies it.
   // No annotation, no ARN to match: role inputs carry none either, and undefined === undefined would pick any role.

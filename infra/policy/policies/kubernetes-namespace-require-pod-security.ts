@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { HELM_RELEASE } from "../lib/charts.ts";
-import { kubernetesObjects } from "../lib/kubernetes.ts";
+import { annotationsOf, kubernetesObjects, labelsOf } from "../lib/kubernetes.ts";
 import { describe } from "../lib/resources.ts";
 
 const ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -17,11 +17,10 @@ export const kubernetesNamespaceRequirePodSecurity: StackValidationPolicy = {
   severity: "high",
   validateStack: (args, reportViolation) => {
     for (const namespace of kubernetesObjects(args.resources).filter((o) => o.kind === "Namespace" && o.group === "")) {
-      const metadata = (namespace.resource.props.metadata ?? {}) as { labels?: Record<string, string>; annotations?: Record<string, string> };
-      const level = metadata.labels?.[ENFORCE];
+      const level = labelsOf(namespace.resource.props)[ENFORCE];
       if (!level || !["restricted", "baseline", "privileged"].includes(level)) {
         reportViolation(`${describe(namespace.resource)} enforces no Pod Security Standard (label ${ENFORCE}).`, namespace.resource.urn);
-      } else if (level !== "restricted" && !metadata.annotations?.[REASON]) {
+      } else if (level !== "restricted" && !annotationsOf(namespace.resource.props)[REASON]) {
         reportViolation(`${describe(namespace.resource)} enforces only ${level}, without saying why (annotation ${REASON}).`, namespace.resource.urn);
       }
     }

@@ -1,6 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { helmReleases, isMap } from "../lib/charts.ts";
-import { kubernetesObjects } from "../lib/kubernetes.ts";
+import { annotationsOf, kubernetesObjects } from "../lib/kubernetes.ts";
 import { describe } from "../lib/resources.ts";
 
 const DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class";
@@ -31,7 +31,7 @@ export const kubernetesPersistentVolumeClaimRequireStorageClass: StackValidation
   validateStack: (args, reportViolation) => {
     const objects = kubernetesObjects(args.resources);
     const classes = objects.filter((o) => o.kind === "StorageClass");
-    const hasDefault = classes.some((c) => (c.resource.props.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[DEFAULT_CLASS] === "true");
+    const hasDefault = classes.some((c) => annotationsOf(c.resource.props)[DEFAULT_CLASS] === "true");
     const claims: Claim[] = [
       ...objects.filter((o) => o.kind === "PersistentVolumeClaim").map((o) => ({ resource: o.resource, where: "spec", storageClassName: (o.resource.props.spec as { storageClassName?: string } | undefined)?.storageClassName })),
       ...[...objects.map((o) => ({ resource: o.resource, value: o.resource.props.spec })), ...helmReleases(args.resources).map((r) => ({ resource: r.resource, value: r.values }))]
