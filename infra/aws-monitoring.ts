@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_DASHBOARD, postgresDashboard, REDIS_DASHBOARD, redisDashboard } from "./addons/dashboards/datastores.ts";
 import type { Dashboard } from "./addons/dashboards/grafana.ts";
 import type { Cluster } from "./cluster.ts";
-import { controllerPolicies } from "./controller-iam.ts";
+import { attachUpstreamPolicies } from "./controller-iam.ts";
 
 export interface AwsMonitoringArgs {
   cluster: Cluster;
@@ -133,9 +133,7 @@ export class AwsMonitoring extends pulumi.ComponentResource {
 
     // Grafana reads CloudWatch with the data source's own policy (infra/upstream/iam/grafana-cloudwatch).
     const grafana = args.cluster.serviceAccountRole(`${name}-grafana`, args.grafana.namespace, args.grafana.serviceAccount, parent);
-    for (const [policyName, policy] of Object.entries(controllerPolicies("grafana-cloudwatch", {}))) {
-      new aws.iam.RolePolicy(`${name}-grafana-${policyName}`, { role: grafana.id, policy }, parent);
-    }
+    attachUpstreamPolicies(grafana, `${name}-grafana`, "grafana-cloudwatch", { inline: true }, parent);
     this.grafanaRoleArn = grafana.arn;
     this.region = aws.getRegionOutput({}, parent).region;
     this.dashboards = [

@@ -36,7 +36,7 @@ export const CANARY_LADDER = [5, 10, 25, 50] as const;
 /** The checks a canary analysis can run, each on the SLO queries the alerts use (addons/progressive-delivery.ts). */
 export const CANARY_ANALYSES = ["success-rate", "latency", "task-failures"] as const;
 /** The retentions CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 const Duration = (fallback?: string) => T.String({ pattern: "^\\d+(s|m|h)$", description: "a duration such as 30s, 5m or 1h", ...(fallback ? { default: fallback } : {}) });
 
 const StackConfigSchema = T.Object({

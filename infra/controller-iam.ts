@@ -43,7 +43,7 @@ export function substitute(text: string, values: Record<string, string>): string
  * cannot reach AWS as literal text. `scope` replaces a statement's `"Resource": "*"` with the ARNs
  * the stack uses: upstream writes for any account, the stack grants only what it needs.
  */
-export function controllerPolicies(controller: string, values: Record<string, pulumi.Input<string>>, scope?: pulumi.Input<string[]>): Record<string, pulumi.Output<string>> {
+function controllerPolicies(controller: string, values: Record<string, pulumi.Input<string>>, scope?: pulumi.Input<string[]>): Record<string, pulumi.Output<string>> {
   const iam = upstreamIam(controller);
   const { Statement: statements } = read<{ Statement: Statement[] }>(controller, "policy.json");
   const missing = iam.placeholders.map((p) => p.slice(2, -1)).filter((name) => !(name in values));
@@ -60,20 +60,31 @@ export function controllerPolicies(controller: string, values: Record<string, pu
 }
 
 /**
- * The IAM role a controller's service account assumes (IRSA), with the controller's upstream
- * policies attached as managed policies (each has room for 6,144 characters, an inline one does
- * not for Karpenter's). Create the controller's release after the attachments.
+ * Gives `role` the upstream policies of `upstream` (infra/upstream/iam), named `<name>-<policy>`:
+ * as managed policies (each has room for 6,144 characters, which Karpenter's need) or inline ones
+ * (the role's own). Create what uses the role after them.
  */
+export function attachUpstreamPolicies(
+  role: aws.iam.Role,
+  name: string,
+  upstream: string,
+  options: { values?: Record<string, pulumi.Input<string>>; scope?: pulumi.Input<string[]>; inline?: boolean },
+  opts: pulumi.CustomResourceOptions,
+): pulumi.CustomResource[] {
+  return Object.entries(controllerPolicies(upstream, options.values ?? {}, options.scope)).map(([policyName, policy]) => {
+    if (options.inline) return new aws.iam.RolePolicy(`${name}-${policyName}`, { role: role.id, policy }, opts);
+    const managed = new aws.iam.Policy(`${name}-${policyName}`, { policy }, opts);
+    return new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managed.arn }, opts);
+  });
+}
+
+/** The IAM role a controller's service account assumes (IRSA), with the controller's upstream policies as managed ones. */
 export function controllerRole(
   cluster: { serviceAccountRole(name: string, namespace: string, serviceAccount: string, opts: pulumi.CustomResourceOptions): aws.iam.Role },
   name: string,
   controller: { upstream: string; namespace: string; serviceAccount: string; values?: Record<string, pulumi.Input<string>> },
   opts: pulumi.CustomResourceOptions,
-): { role: aws.iam.Role; policies: aws.iam.RolePolicyAttachment[] } {
+): { role: aws.iam.Role; policies: pulumi.CustomResource[] } {
   const role = cluster.serviceAccountRole(`${name}-controller`, controller.namespace, controller.serviceAccount, opts);
-  const policies = Object.entries(controllerPolicies(controller.upstream, controller.values ?? {})).map(([policyName, policy]) => {
-    const managed = new aws.iam.Policy(`${name}-${policyName}`, { policy }, opts);
-    return new aws.iam.RolePolicyAttachment(`${name}-${policyName}`, { role: role.name, policyArn: managed.arn }, opts);
-  });
-  return { role, policies };
+  return { role, policies: attachUpstreamPolicies(role, name, controller.upstream, { values: controller.values }, opts) };
 }

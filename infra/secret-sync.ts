@@ -10,7 +10,6 @@ export const ROTATION_WAIVER_TAG = "rotation-waiver";
 
 /** The service account a namespace's SecretStore authenticates as. */
 export const SECRETS_READER = "secrets-reader";
-const READER = SECRETS_READER;
 const STORE = "aws-secrets-manager";
 
 /** A Secrets Manager secret to read, the key it is encrypted with, and what makes its first value exist. */
@@ -46,8 +45,8 @@ export interface SecretSyncArgs {
  */
 export function syncSecret(name: string, args: SecretSyncArgs, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
   const { cluster, namespace } = args;
-  const role = cluster.serviceAccountRole(`${name}-${READER}`, namespace, READER, { parent });
-  const access = new aws.iam.RolePolicy(`${name}-${READER}`, {
+  const role = cluster.serviceAccountRole(`${name}-${SECRETS_READER}`, namespace, SECRETS_READER, { parent });
+  const access = new aws.iam.RolePolicy(`${name}-${SECRETS_READER}`, {
     role: role.id,
     policy: pulumi.jsonStringify({
       Version: "2012-10-17",
@@ -59,8 +58,8 @@ export function syncSecret(name: string, args: SecretSyncArgs, parent: pulumi.Re
   }, { parent });
 
   const k8sOpts = { parent, provider: cluster.provider };
-  const reader = new k8s.core.v1.ServiceAccount(`${name}-${READER}`, {
-    metadata: { name: READER, namespace, labels: args.labels, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
+  const reader = new k8s.core.v1.ServiceAccount(`${name}-${SECRETS_READER}`, {
+    metadata: { name: SECRETS_READER, namespace, labels: args.labels, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
     automountServiceAccountToken: false,
   }, { ...k8sOpts, dependsOn: args.dependsOn });
 
@@ -70,7 +69,7 @@ export function syncSecret(name: string, args: SecretSyncArgs, parent: pulumi.Re
     kind: "SecretStore",
     metadata: { name: STORE, namespace, labels: args.labels },
     spec: region.apply((r): ISecretStore["spec"] => ({
-      provider: { aws: { service: "SecretsManager", region: r, auth: { jwt: { serviceAccountRef: { name: READER } } } } },
+      provider: { aws: { service: "SecretsManager", region: r, auth: { jwt: { serviceAccountRef: { name: SECRETS_READER } } } } },
     })),
   }, { ...k8sOpts, dependsOn: [...args.dependsOn, reader] });
   return new k8s.apiextensions.CustomResource(`${name}-${args.purpose}`, {

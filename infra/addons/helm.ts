@@ -54,7 +54,7 @@ export function helmRelease(
 export type PodSecurity = { level: "restricted" } | { level: "baseline" | "privileged"; reason: string };
 
 /** The annotation that says why a namespace enforces less than restricted. */
-export const POD_SECURITY_REASON = "mlts.io/pod-security-reason";
+const POD_SECURITY_REASON = "mlts.io/pod-security-reason";
 
 /** A namespace with Pod Security Admission labels; create an add-on's releases after it. */
 export function podSecurityNamespace(name: string, security: PodSecurity, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {

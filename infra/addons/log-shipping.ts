@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster.ts";
-import { controllerPolicies } from "../controller-iam.ts";
+import { attachUpstreamPolicies } from "../controller-iam.ts";
 import type { LogStorage } from "../logs.ts";
 import { type ChartSource, helmRelease, podSecurityNamespace } from "./helm.ts";
 
@@ -40,20 +40,15 @@ export interface LogShippingArgs {
  * neither), and its role may write only to them (IRSA, the plugin's own policy scoped to them).
  */
 export class LogShipping extends pulumi.ComponentResource {
-  /** Each namespace's log group is `<prefix>/<namespace>`. */
-  readonly logGroupPrefix: string;
-  readonly release: k8s.helm.v3.Release;
-
   constructor(name: string, args: LogShippingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlts:addons:LogShipping", name, {}, opts);
     const parent = { parent: this };
     const prefix = `/aws/eks/${args.clusterName}/containers`;
-    this.logGroupPrefix = prefix;
     const groups = [...new Set([...args.namespaces, UNATTRIBUTED])].map((namespace) =>
       args.logs.group(`${name}-${namespace}`, `${prefix}/${namespace}`));
 
-    const invoke = { parent: this };
-    const scope = pulumi.all([aws.getCallerIdentityOutput({}, invoke).accountId, aws.getRegionOutput({}, invoke).region, aws.getPartitionOutput({}, invoke).partition])
+    const region = aws.getRegionOutput({}, parent).region;
+    const scope = pulumi.all([aws.getCallerIdentityOutput({}, parent).accountId, region, aws.getPartitionOutput({}, parent).partition])
       .apply(([account, region, partition]) => {
         const groupsArn = `arn:${partition}:logs:${region}:${account}:log-group:${prefix}/*`;
         return [groupsArn, `${groupsArn}:log-stream:*`];
@@ -63,14 +58,13 @@ export class LogShipping extends pulumi.ComponentResource {
       reason: "Fluent Bit reads every container's log files from the node (hostPath volumes)",
     }, { parent: this, provider: args.provider });
     const role = args.cluster.serviceAccountRole(`${name}-fluent-bit`, FLUENT_BIT_CHART.namespace, SERVICE_ACCOUNT, parent);
-    const policies = Object.entries(controllerPolicies("aws-for-fluent-bit", {}, scope)).map(([policyName, policy]) =>
-      new aws.iam.RolePolicy(`${name}-${policyName}`, { role: role.id, policy }, parent));
+    const policies = attachUpstreamPolicies(role, name, "aws-for-fluent-bit", { scope, inline: true }, parent);
 
-    this.release = helmRelease(RELEASE, FLUENT_BIT_CHART, {
+    helmRelease(RELEASE, FLUENT_BIT_CHART, {
       serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": role.arn } },
       cloudWatchLogs: {
         enabled: true,
-        region: aws.getRegionOutput({}, invoke).region,
+        region,
         logGroupTemplate: `${prefix}/${NAMESPACE_FIELD}`,
         // Where a record goes when the template cannot be resolved (no Kubernetes metadata).
         logGroupName: `${prefix}/${UNATTRIBUTED}`,

@@ -27,7 +27,7 @@ export const MOCK_ZONES = {
  * burstable t-classes by size (t4g.micro 1 GiB, t4g.medium 4 GiB), others by vCPUs (large = 2,
  * xlarge = 4, 2xlarge = 8, ...) times the family's GiB per vCPU (c 2, m 4, r 8, x 16).
  */
-export function instanceMemoryMiB(instanceType: string): number {
+function instanceMemoryMiB(instanceType: string): number {
   const [family = "", size = ""] = instanceType.split(".");
   const burstable: Record<string, number> = { nano: 0.5, micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
   if (family.startsWith("t") && burstable[size] !== undefined) return burstable[size] * 1024;
