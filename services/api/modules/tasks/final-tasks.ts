@@ -28,11 +28,13 @@ export class FinalTasks {
     return entry?.task.workspaceId === workspaceId ? entry : undefined;
   }
 
-  /** Keeps the task if it is final. */
-  add(task: Task): void {
-    if (!FINAL_STATUSES.has(task.status) || this.entries.has(task.id)) return;
+  /** Keeps the task if it is final; returns a final task's JSON, which the caller then need not make again. */
+  add(task: Task): string | undefined {
+    if (!FINAL_STATUSES.has(task.status)) return undefined;
+    const kept = this.entries.get(task.id);
+    if (kept) return kept.json;
     const json = JSON.stringify(task);
-    if (json.length > this.maxBytes / 64) return;
+    if (json.length > this.maxBytes / 64) return json;
     for (const [id, oldest] of this.entries) {
       if (this.bytes + json.length <= this.maxBytes) break;
       this.entries.delete(id);
@@ -40,5 +42,6 @@ export class FinalTasks {
     }
     this.entries.set(task.id, { task, json });
     this.bytes += json.length;
+    return json;
   }
 }

@@ -36,15 +36,19 @@ export class TaskService {
 
   /** The workspace's task; a task of another workspace is as missing as one that never was. */
   async get(workspaceId: string, id: string): Promise<Task> {
-    return this.finalTasks.get(workspaceId, id)?.task ?? this.load(workspaceId, id);
+    return this.finalTasks.get(workspaceId, id)?.task ?? (await this.load(workspaceId, id)).task;
   }
 
   /** The task as the API answers it: a final one from memory once read (final-tasks.ts). */
   async json(workspaceId: string, id: string): Promise<string> {
-    return this.finalTasks.get(workspaceId, id)?.json ?? JSON.stringify(await this.load(workspaceId, id));
+    const cached = this.finalTasks.get(workspaceId, id);
+    if (cached) return cached.json;
+    const { task, json } = await this.load(workspaceId, id);
+    return json ?? JSON.stringify(task);
   }
 
-  private async load(workspaceId: string, id: string): Promise<Task> {
+  /** The task from PostgreSQL, and its JSON when the final-task cache made it. */
+  private async load(workspaceId: string, id: string): Promise<{ task: Task; json?: string }> {
     // Plain SQL (every poll of a running task comes here), the columns in the schema's order. By
     // primary key alone, the workspace compared here: with "workspaceId" in the WHERE, PostgreSQL
     // planned a scan of the workspace's rows through another index whenever its statistics were
@@ -54,8 +58,7 @@ export class TaskService {
         attempts, "idempotencyKey", "scheduleId", "createdAt", "startedAt", "finishedAt", "queuedMs", "durationMs"
       FROM "Task" WHERE id = ${id}::uuid`;
     if (task?.workspaceId !== workspaceId) throw new NotFoundError("task");
-    this.finalTasks.add(task);
-    return task;
+    return { task, json: this.finalTasks.add(task) };
   }
 
   /** Newest first. Ids are UUIDv7, so "older than the cursor" is `id < cursor`. */
