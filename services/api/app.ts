@@ -110,7 +110,7 @@ export function createApp({ config, db, redis, queues, events, logger, limiter, 
     .use(limits)
     .use(authRoutes(new AuthService(db), keys, config.jwtTtlSeconds, limits))
     .use(workspaceRoutes(new WorkspaceService(db, access), access, auth))
-    .use(taskRoutes(new TaskService(db, store, queues, events), submitter, auth, limits))
+    .use(taskRoutes(new TaskService(db, store, queues, events), submitter, auth))
     .use(modelRoutes(new ModelService(db, versions), auth))
     .use(scheduleRoutes(new ScheduleService(db, queues, quotas), auth));
   built = app;

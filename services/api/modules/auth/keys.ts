@@ -47,9 +47,9 @@ export class TokenKeys {
    * for anything else: no kid, a kid that is malformed or names a retired or unknown key, a wrong
    * signature, another algorithm, expired or not yet valid.
    */
-  async verify(token: string): Promise<TokenClaims & { kid: string }> {
+  async verify(token: string): Promise<TokenClaims> {
     try {
-      const { payload, protectedHeader } = await jwtVerify(
+      const { payload } = await jwtVerify(
         token,
         (header) => {
           const key = typeof header.kid === "string" && KID.test(header.kid) ? this.keys.get(header.kid) : undefined;
@@ -58,7 +58,7 @@ export class TokenKeys {
         },
         { algorithms: ["HS256"], requiredClaims: ["sub", "exp"] },
       );
-      return { sub: payload.sub!, exp: payload.exp!, kid: protectedHeader.kid! };
+      return { sub: payload.sub!, exp: payload.exp! };
     } catch (error) {
       // Whatever a client sends as a token, failing to verify it is a 401, never a 500.
       throw error instanceof UnauthenticatedError ? error : new UnauthenticatedError("the token is invalid or expired");

@@ -3,14 +3,12 @@ import { Elysia, sse } from "elysia";
 import type { TaskSubmitter } from "../../../shared/tasks/submit.ts";
 import { requireRole } from "../../../shared/workspaces.ts";
 import { operation } from "../../openapi.ts";
-import type { RateLimitPlugin } from "../../plugins/rate-limit.ts";
 import type { Authentication } from "../auth/index.ts";
 import { documentedSubmission, TaskModel } from "./model.ts";
 import type { TaskService } from "./service.ts";
 
-export const taskRoutes = (service: TaskService, submitter: TaskSubmitter, auth: Authentication, limits: RateLimitPlugin) =>
+export const taskRoutes = (service: TaskService, submitter: TaskSubmitter, auth: Authentication) =>
   new Elysia({ prefix: "/tasks", detail: { tags: ["tasks"], security: [{ bearer: [] }] } })
-    .use(limits)
     .use(auth.inWorkspace)
     .post(
       "",

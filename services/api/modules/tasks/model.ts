@@ -1,7 +1,7 @@
 // The tasks routes' request and response shapes. What a task and its payload are is the contract's
 // (services/shared/tasks/contract.ts); this adds only what HTTP carries around them. Numbers in
 // bodies are TypeBox's own (Elysia's `t.Integer` would take "5" for 5).
-import { type Static, Type } from "@sinclair/typebox";
+import { Type } from "@sinclair/typebox";
 import { t } from "elysia";
 import {
   nullable, payloadSchemas, PRIORITY, resultSchemas, TASK_TYPES, taskStatusSchema, taskTypeSchema,
@@ -106,4 +106,3 @@ export const TaskModel = {
   ),
 };
 
-export type SubmissionBody = Static<typeof submission>;
