@@ -6,6 +6,7 @@
 // type-checks with TypeScript 7, whose package has no JavaScript API. So the generation runs in a
 // process of its own (this file as its entry), in which `typescript` loads as typescript-5.
 import { join } from "node:path";
+import { runToEnd } from "./processes.ts";
 
 export const API_TYPES_FILE = join(import.meta.dir, "api-schema.ts");
 
@@ -13,8 +14,7 @@ const BANNER = "// Generated from the API's OpenAPI document by openapi-typescri
 
 /** The types of `document`, as openapi-typescript writes them. */
 export async function generateApiTypes(document: object): Promise<string> {
-  const child = Bun.spawn(["bun", import.meta.path], { stdin: new Blob([JSON.stringify(document)]), stdout: "pipe", stderr: "pipe" });
-  const [types, errors, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const { stdout: types, stderr: errors, exitCode: code } = await runToEnd(["bun", import.meta.path], { stdin: new Blob([JSON.stringify(document)]) });
   if (code !== 0) throw new Error(`openapi-typescript failed: ${errors}`);
   return BANNER + types;
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { databaseName, withDatabase } from "../services/shared/migrate.ts";
 import { postgresBin } from "./instances.ts";
+import { runToEnd } from "./processes.ts";
 
 export interface Manifest {
   format: "pg_dump custom";
@@ -41,8 +42,7 @@ export const manifestPath = (file: string) => `${file}.manifest.json`;
 
 /** A PostgreSQL client tool (pg_dump, pg_restore): PG_BIN's, else the newest installed. */
 async function run(tool: string, args: string[]): Promise<string> {
-  const proc = Bun.spawn([join(postgresBin(), tool), ...args], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const { stdout, stderr, exitCode: code } = await runToEnd([join(postgresBin(), tool), ...args]);
   if (code !== 0) throw new BackupError(`${tool} failed (exit ${code}): ${stderr.trim() || stdout.trim()}`);
   return stdout;
 }

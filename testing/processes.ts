@@ -33,6 +33,13 @@ export async function stopAll(): Promise<void> {
   }
 }
 
+/** Runs a command to its end (nothing to own: it is over when this resolves), with what it wrote. */
+export async function runToEnd(cmd: string[], options: { cwd?: string; stdin?: Blob } = {}): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const child = Bun.spawn(cmd, { cwd: options.cwd, stdin: options.stdin, stdout: "pipe", stderr: "pipe" });
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  return { stdout, stderr, exitCode };
+}
+
 /** A child process whose output is kept, for assertions and for the message when it dies. */
 export class Child {
   readonly proc: Subprocess<"ignore", "pipe", "pipe">;

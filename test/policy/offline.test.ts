@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { checkStack, policyConfigFor, validatePackConfig } from "../../infra/policy/offline.ts";
 import { stacks } from "../../infra/testing/simulate.ts";
+import { runToEnd } from "../../testing/processes.ts";
 
 const root = join(import.meta.dir, "../..");
 
@@ -16,11 +17,7 @@ describe("the real stacks under mocks", () => {
   }
 });
 
-async function runPolicy(...args: string[]) {
-  const child = Bun.spawn(["bun", "run", "policy", "--", ...args], { cwd: root, stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { stdout, stderr, exitCode };
-}
+const runPolicy = (...args: string[]) => runToEnd(["bun", "run", "policy", "--", ...args], { cwd: root });
 
 const brokenSettings = [
   { override: "mlts:database.deletionProtection=false", policy: "aws-rds-instance-require-deletion-protection", message: "RDS deletion protection is off: set deletionProtection to true." },

@@ -3,14 +3,11 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { startStack, type TestStack } from "./harness.ts";
+import { runToEnd } from "../../testing/processes.ts";
 
 const SCRIPT = join(import.meta.dir, "../../scripts/smoke-test.ts");
 
-async function smokeTest(url: string) {
-  const child = Bun.spawn(["bun", SCRIPT, url], { stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  return { stdout, stderr, exitCode };
-}
+const smokeTest = (url: string) => runToEnd(["bun", SCRIPT, url]);
 
 let stack: TestStack;
 beforeAll(async () => {
