@@ -49,16 +49,15 @@ beforeAll(async () => {
   await Promise.all([storeModelVersion(stack.db, a.id, "m"), storeModelVersion(stack.db, b.id, "m")]);
   alice = { token: a.token, workspaceId: a.id, ...(await ownedBy(a.token)) };
   bob = { token: b.token, workspaceId: b.id };
-  const aliceId = JSON.parse(atob(a.token.split(".")[1]!)).sub as string;
   forged = {
-    wrongSignature: await sign({ sub: aliceId, exp: inAnHour() }, "HS256", new TextEncoder().encode("not-the-secret-not-the-secret-00")),
-    algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: aliceId, exp: inAnHour() })}.`,
-    expired: await sign({ sub: aliceId, exp: Math.floor(Date.now() / 1000) - 60 }),
-    hs512: await sign({ sub: aliceId, exp: inAnHour() }, "HS512"),
-    noExpiry: await sign({ sub: aliceId }),
+    wrongSignature: await sign({ sub: a.id, exp: inAnHour() }, "HS256", new TextEncoder().encode("not-the-secret-not-the-secret-00")),
+    algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: a.id, exp: inAnHour() })}.`,
+    expired: await sign({ sub: a.id, exp: Math.floor(Date.now() / 1000) - 60 }),
+    hs512: await sign({ sub: a.id, exp: inAnHour() }, "HS512"),
+    noExpiry: await sign({ sub: a.id }),
     notAUuid: await sign({ sub: "../../admin", role: "admin", exp: inAnHour() }),
     deletedAccount: await sign({ sub: crypto.randomUUID(), exp: inAnHour() }),
-    notYetValid: await sign({ sub: aliceId, exp: inAnHour(), nbf: inAnHour() - 60 }),
+    notYetValid: await sign({ sub: a.id, exp: inAnHour(), nbf: inAnHour() - 60 }),
   };
 }, 60_000);
 afterAll(() => stack.stop());

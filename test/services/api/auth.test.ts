@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import { keyId } from "../../../services/api/modules/auth/keys.ts";
-import { startStack, type TestStack } from "../harness.ts";
+import { startStack, type TestStack, userIdOf } from "../harness.ts";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -68,7 +68,7 @@ describe("bearer tokens", () => {
 
   test("wrong signature, alg none and expired → 401", async () => {
     const { token } = await stack.user();
-    const sub = JSON.parse(atob(token.split(".")[1]!)).sub as string;
+    const sub = userIdOf(token);
     // Each names the API's own key (kid), so what fails is what the case is about.
     const kid = keyId(stack.config.jwtSecret);
     const wrongKey = await new SignJWT({ sub }).setProtectedHeader({ alg: "HS256", kid }).setExpirationTime("1h").sign(new TextEncoder().encode("another-secret"));

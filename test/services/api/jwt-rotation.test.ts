@@ -2,14 +2,14 @@
 // JWT_PREVIOUS_SECRET its tokens keep working beside the new key's; once it is removed they get
 // 401. A token whose kid is missing, malformed, unknown or does not match its signature gets 401,
 // never 500. Three API processes in turn over one database: before, during and after the overlap.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { SignJWT } from "jose";
 import { keyId } from "../../../services/api/modules/auth/keys.ts";
 import { type ApiServer, startApi } from "../../../services/api/server.ts";
 import { parseConfig } from "../../../services/shared/config.ts";
 import { createLogger } from "../../../services/shared/logger.ts";
 import { httpClient, registerAndLogin } from "../../../testing/http.ts";
-import { startStores } from "../harness.ts";
+import { startStores, userIdOf } from "../harness.ts";
 
 const OLD = "old-signing-key-0123456789abcdef0123456789abcdef";
 const NEW = "new-signing-key-fedcba9876543210fedcba9876543210";
@@ -58,6 +58,14 @@ describe("rotation", () => {
 });
 
 describe("kid values that are not ours → 401, never 500", () => {
+  // One API and one account for every case: only the forged token differs.
+  let http: Awaited<ReturnType<typeof apiWith>>;
+  let sub: string;
+  beforeAll(async () => {
+    http = await apiWith({ JWT_SECRET: NEW });
+    sub = userIdOf((await registerAndLogin(http)).token);
+  });
+
   test.each([
     ["no kid", (claims: SignJWT) => claims.setProtectedHeader({ alg: "HS256" }), NEW],
     ["an unknown kid", (claims: SignJWT) => claims.setProtectedHeader({ alg: "HS256", kid: "0123456789abcdef" }), NEW],
@@ -67,9 +75,6 @@ describe("kid values that are not ours → 401, never 500", () => {
     ["the current kid on the retired key's signature", (claims: SignJWT) => claims.setProtectedHeader({ alg: "HS256", kid: keyId(NEW) }), OLD],
     ["the retired key's kid and signature", (claims: SignJWT) => claims.setProtectedHeader({ alg: "HS256", kid: keyId(OLD) }), OLD],
   ])("%s", async (_, header, key) => {
-    const http = await apiWith({ JWT_SECRET: NEW });
-    const { token } = await registerAndLogin(http);
-    const sub = JSON.parse(atob(token.split(".")[1]!)).sub as string;
     const forged = await header(new SignJWT({ sub }).setExpirationTime("1h")).sign(new TextEncoder().encode(key));
     const reply = await http("GET", "/tasks", { token: forged });
     expect([reply.status, reply.body.error.code]).toEqual([401, "unauthorized"]);

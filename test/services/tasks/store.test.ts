@@ -3,16 +3,14 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { sqlState } from "../../../services/shared/db.ts";
 import { type NewTask, type SaveInTransaction, TaskStore } from "../../../services/shared/tasks/store.ts";
-import { startStores } from "../harness.ts";
+import { startStores, storeModelVersion } from "../harness.ts";
 
 const stores = await startStores();
 afterAll(() => stores.stop());
 const store = new TaskStore(stores.db);
 const ownerId = await stores.owner();
 const workspaceId = ownerId; // the owner's personal workspace
-const { id: modelId } = await stores.db.model.create({
-  data: { id: Bun.randomUUIDv7(), workspaceId, name: "m", version: 1, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
-});
+const modelId = await storeModelVersion(stores.db, workspaceId, "m");
 
 const task = (overrides: Partial<NewTask> = {}): NewTask => ({
   id: Bun.randomUUIDv7(), workspaceId, ownerId, type: "predict", priority: 5, payload: { model: "m", input: { x: 1 } },

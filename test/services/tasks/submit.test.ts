@@ -10,7 +10,7 @@ import { TaskStore } from "../../../services/shared/tasks/store.ts";
 import { TaskSubmitter } from "../../../services/shared/tasks/submit.ts";
 import { WorkspaceLimits } from "../../../services/shared/workspace-limits.ts";
 import { eventually } from "../../../testing/polling.ts";
-import { startStores } from "../harness.ts";
+import { startStores, storeModelVersion } from "../harness.ts";
 
 const stores = await startStores();
 const store = new TaskStore(stores.db);
@@ -23,10 +23,7 @@ const by = { workspaceId: ownerId, ownerId }; // the owner's personal workspace
 const versions = new ModelVersions(stores.db);
 const noLimits = new WorkspaceLimits(stores.redis, stores.config.queuePrefix, stores.config.rateLimits);
 const newSubmitter = (onQueues = queues, timeoutMs?: number) => new TaskSubmitter(store, onQueues, versions, noLimits, timeoutMs);
-const version = async (workspaceId: string, name: string, v: number) =>
-  (await stores.db.model.create({
-    data: { id: Bun.randomUUIDv7(), workspaceId, name, version: v, algorithm: "linear", label: "y", features: ["x"], parameters: {}, metrics: {}, featureStats: {} },
-  })).id;
+const version = (workspaceId: string, name: string, v: number) => storeModelVersion(stores.db, workspaceId, name, v);
 await version(ownerId, "m", 1);
 afterAll(async () => {
   nowhere.disconnect();
