@@ -188,7 +188,7 @@ export default async function program() {
     istioReady: istio.istiod,
     cloudWatch: { roleArn: awsMonitoring.grafanaRoleArn, region: awsMonitoring.region, dashboards: awsMonitoring.dashboards },
   }, afterApp);
-  alerting.syncReceiverSecret(observability.namespace, [observability.prometheusStack, externalSecrets.release]);
+  alerting.syncReceiverSecret([observability.prometheusStack, externalSecrets.release]);
   new MeshAccess("mesh-access", {
     provider,
     istio,

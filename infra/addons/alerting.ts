@@ -54,7 +54,7 @@ export class AlertRouting extends pulumi.ComponentResource {
   readonly receiversSecretName?: pulumi.Output<string>;
   /** Alertmanager's `config`, `serviceAccount` and `alertmanagerSpec` values for the kube-prometheus-stack chart. */
   readonly alertmanagerValues: pulumi.Output<{ serviceAccount: object; alertmanagerSpec?: object; config: object }>;
-  private readonly receiversSecret?: Omit<SecretSyncArgs, "namespace" | "dependsOn">;
+  private readonly receiversSecret?: Omit<SecretSyncArgs, "dependsOn">;
   private readonly name: string;
 
   constructor(name: string, args: AlertRoutingArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -113,6 +113,7 @@ export class AlertRouting extends pulumi.ComponentResource {
       this.receiversSecretName = secret.name;
       this.receiversSecret = {
         cluster: args.cluster,
+        namespace: args.namespace,
         secretName: RECEIVERS_SECRET,
         purpose: "receivers",
         sources: [{ arn: secret.arn, keyArn: secretsKey.arn, ready: [value] }],
@@ -135,8 +136,8 @@ export class AlertRouting extends pulumi.ComponentResource {
    * Brings the receivers' credentials into Alertmanager's namespace, once it exists (the
    * kube-prometheus-stack release creates it; Alertmanager's pod waits for the Secret to mount).
    */
-  syncReceiverSecret(namespace: string, dependsOn: pulumi.Resource[]): void {
-    if (this.receiversSecret) syncSecret(this.name, { ...this.receiversSecret, namespace, dependsOn }, this);
+  syncReceiverSecret(dependsOn: pulumi.Resource[]): void {
+    if (this.receiversSecret) syncSecret(this.name, { ...this.receiversSecret, dependsOn }, this);
   }
 }
 

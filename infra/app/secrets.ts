@@ -57,10 +57,9 @@ export class AppSecrets extends pulumi.ComponentResource {
       recoveryWindowInDays: 7,
       tags: { [ROTATION_WAIVER_TAG]: "rotated by a config change: mlts:app.jwtKeyGeneration for the JWT keys, mlts:redis.authTokenGeneration for Redis (docs/deploying.md)" },
     }, parent);
-    const value = new aws.secretsmanager.SecretVersion(`${name}-app`, {
-      secretId: secret.id,
-      secretString: pulumi.jsonStringify({ REDIS_URL: args.redisUrl, JWT_SECRET: current, JWT_PREVIOUS_SECRET: previous }),
-    }, parent);
+    const variables = { REDIS_URL: args.redisUrl, JWT_SECRET: current, JWT_PREVIOUS_SECRET: previous };
+    const value = new aws.secretsmanager.SecretVersion(`${name}-app`, { secretId: secret.id, secretString: pulumi.jsonStringify(variables) }, parent);
+    const names = Object.keys(variables);
 
     // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
     const databaseUrl = pulumi.interpolate`postgresql://{{ .dbUser | urlquery }}:{{ .dbPassword | urlquery }}@${database.host}:${database.port}/${database.name}?sslmode=verify-full`;
@@ -78,18 +77,13 @@ export class AppSecrets extends pulumi.ComponentResource {
         data: [
           { secretKey: "dbUser", remoteRef: { key: dbSecret!, property: "username" } },
           { secretKey: "dbPassword", remoteRef: { key: dbSecret!, property: "password" } },
-          ...(["REDIS_URL", "JWT_SECRET", "JWT_PREVIOUS_SECRET"] as const).map((variable) => ({ secretKey: variable, remoteRef: { key: appSecret!, property: variable } })),
+          ...names.map((variable) => ({ secretKey: variable, remoteRef: { key: appSecret!, property: variable } })),
         ],
         // The Secret holds exactly the variables the services read.
         template: {
           engineVersion: "v2",
           mergePolicy: "Replace",
-          data: {
-            DATABASE_URL: url,
-            REDIS_URL: "{{ .REDIS_URL }}",
-            JWT_SECRET: "{{ .JWT_SECRET }}",
-            JWT_PREVIOUS_SECRET: "{{ .JWT_PREVIOUS_SECRET }}",
-          },
+          data: { DATABASE_URL: url, ...Object.fromEntries(names.map((variable) => [variable, `{{ .${variable} }}`])) },
         },
       })),
       labels: labels(SECRETS_READER),
