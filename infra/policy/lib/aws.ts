@@ -44,3 +44,8 @@ export function isAttachedToBucket(attachment: PolicyResource, bucket: PolicyRes
     (name !== undefined && attachment.props.bucket === name)
   );
 }
+
+/** What a CloudWatch log group lacks of what each of ours needs: a KMS key of ours, and an expiry. */
+export function logGroupGaps(props: Record<string, unknown>): { unencrypted: boolean; neverExpires: boolean } {
+  return { unencrypted: !props.kmsKeyId, neverExpires: !(Number(props.retentionInDays) > 0) };
+}

@@ -1,4 +1,5 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { logGroupGaps } from "../lib/aws.ts";
 import { helmReleases, isMap, valueAt } from "../lib/charts.ts";
 import { workloadOf } from "../lib/kubernetes.ts";
 import { describe } from "../lib/resources.ts";
@@ -51,6 +52,7 @@ export const kubernetesAnyNamespaceRequireLogShipping: StackValidationPolicy = {
 function checkGroup(name: string, what: string, groups: PolicyResource[], report: (problem: string) => void): void {
   const group = groups.find((g) => g.props.name === name);
   if (!group) return report(`the logs of ${what} go to log group ${name}, which the stack does not create: Fluent Bit drops them (or creates it unencrypted, forever).`);
-  if (!group.props.kmsKeyId) report(`log group ${name} (${what}) is not encrypted with a KMS key (kmsKeyId).`);
-  if (!(Number(group.props.retentionInDays) > 0)) report(`log group ${name} (${what}) keeps logs forever: set retentionInDays.`);
+  const gaps = logGroupGaps(group.props);
+  if (gaps.unencrypted) report(`log group ${name} (${what}) is not encrypted with a KMS key (kmsKeyId).`);
+  if (gaps.neverExpires) report(`log group ${name} (${what}) keeps logs forever: set retentionInDays.`);
 }
