@@ -24,7 +24,7 @@ import { migrate } from "../services/shared/migrate.ts";
 import { expectStatus, httpClient, registerAndLogin } from "../testing/http.ts";
 import { eventually } from "../testing/polling.ts";
 import { freePort } from "../testing/ports.ts";
-import { Child, ServiceProcess, stopAll } from "../testing/processes.ts";
+import { Child, own, ServiceProcess, stopAll } from "../testing/processes.ts";
 import { deleteKeys, dropDatabase } from "../testing/stores.ts";
 import { rssMb, withPeakRss } from "./lib/rss.ts";
 import { median, round } from "./lib/stats.ts";
@@ -73,11 +73,10 @@ const startApi = () => ServiceProcess.start("api", serviceEnv, { root: SERVICES_
 const startWorker = () => ServiceProcess.start("worker", serviceEnv, { root: SERVICES_ROOT, bunArgs: profile });
 const http = httpClient(apiUrl);
 
-/** The baselines' processes (the services are testing/processes.ts's own). */
-const baselines: Child[] = [];
+/** A baseline's process, owned like the services: stopAll() and this process's exit take it down. */
 async function startBaseline(name: string, cmd: string[], port: number): Promise<Child> {
   const child = new Child(name, cmd, { ...serviceEnv, PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: String(port) });
-  baselines.push(child);
+  own({ killNow: () => child.proc.kill("SIGKILL"), destroy: async () => void (await child.stop()) });
   await child.serving(`${url(port)}/health`);
   return child;
 }
@@ -260,7 +259,6 @@ function buildPeer(dir: string): string {
 }
 
 async function cleanup() {
-  for (const child of baselines) await child.stop();
   await stopAll();
   const redis = new Redis(REDIS);
   for (const pattern of [`${id}:*`, `${id}-noop:*`]) await deleteKeys(redis, pattern);
@@ -415,7 +413,7 @@ async function main() {
     }
 
     if (!SKIP.has("policy")) {
-      progress("stopping api and worker for the offline infrastructure check");
+      progress("stopping the services and baselines for the offline infrastructure check");
       await stopAll();
       await policyCheck(); // warm the file cache
       const runs: { wallS: number; cpuS: number }[] = [];
