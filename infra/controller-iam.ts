@@ -32,6 +32,11 @@ export function upstreamIam(controller: string): UpstreamIam {
   return read<UpstreamIam>(controller, "provenance.json");
 }
 
+/** A controller's policy document as upstream publishes it, placeholders and all. */
+export function upstreamPolicy(controller: string): { Statement: Statement[] } {
+  return read<{ Statement: Statement[] }>(controller, "policy.json");
+}
+
 /** Replaces `${name}` with `values[name]`; the caller guarantees every placeholder has a value. */
 export function substitute(text: string, values: Record<string, string>): string {
   return text.replace(/\$\{([^}]+)\}/g, (match, name: string) => values[name] ?? match);
@@ -45,7 +50,7 @@ export function substitute(text: string, values: Record<string, string>): string
  */
 function controllerPolicies(controller: string, values: Record<string, pulumi.Input<string>>, scope?: pulumi.Input<string[]>): Record<string, pulumi.Output<string>> {
   const iam = upstreamIam(controller);
-  const { Statement: statements } = read<{ Statement: Statement[] }>(controller, "policy.json");
+  const { Statement: statements } = upstreamPolicy(controller);
   const missing = iam.placeholders.map((p) => p.slice(2, -1)).filter((name) => !(name in values));
   if (missing.length > 0) throw new Error(`${controller}'s upstream IAM policy (${iam.tag}) needs values for ${missing.join(", ")}`);
   const groups = iam.policies ?? [{ resource: "policy", sids: statements.map((s) => s.Sid ?? "") }];

@@ -2,10 +2,9 @@
 // API's load balancer, all telling the alert topic; Performance Insights where configured; and
 // Grafana reading the same metrics from CloudWatch as its own identity.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { upstreamPolicy } from "../../infra/controller-iam.ts";
 import { loadStackConfig, simulateStack, stacks } from "../../infra/testing/simulate.ts";
-import { type Inputs, inputsOf, k8s, ofType, only } from "./resources.ts";
+import { type Inputs, inputsOf, k8s, ofType, only, release } from "./resources.ts";
 
 const alarmsOf = async (stack: (typeof stacks)[number]) => {
   const sim = await simulateStack(stack);
@@ -69,10 +68,10 @@ describe.each([...stacks])("%s", (stack) => {
     expect(JSON.parse((role.inputs as Inputs).assumeRolePolicy).Statement[0].Condition.StringEquals).toContainValue("system:serviceaccount:monitoring:kube-prometheus-stack-grafana");
     const [policy, ...others] = inputsOf(sim, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.policy.includes("cloudwatch:GetMetricData"));
     expect(others).toEqual([]);
-    const upstream = JSON.parse(readFileSync(join(import.meta.dir, "../../infra/upstream/iam/grafana-cloudwatch/policy.json"), "utf8"));
+    const upstream = upstreamPolicy("grafana-cloudwatch");
     expect(JSON.parse(policy!.policy)).toEqual(upstream);
-    const release = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!;
-    const grafana = (release.inputs as Inputs).values.grafana;
+    const prometheus = release(sim, "kube-prometheus-stack");
+    const grafana = (prometheus.inputs as Inputs).values.grafana;
     expect(grafana.serviceAccount.annotations["eks.amazonaws.com/role-arn"]).toStartWith("arn:aws:iam::");
     expect(grafana.additionalDataSources).toEqual([expect.objectContaining({ type: "cloudwatch", uid: "cloudwatch", jsonData: { authType: "default", defaultRegion: "us-east-1" } })]);
   });

@@ -10,7 +10,7 @@ import { eksZoneIds } from "../../infra/network.ts";
 import { contextFiles, imageTag } from "../../infra/registry.ts";
 import { MOCK_ZONES } from "../../infra/testing/mocks.ts";
 import { loadStackConfig, type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
-import { inputsOf, k8sResource, ofType } from "./resources.ts";
+import { inputsOf, k8sResource, ofType, release } from "./resources.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const sims = {} as Record<StackName, Simulation>;
@@ -100,7 +100,7 @@ describe("dev image tags name exactly what is built", () => {
 describe("teardown removes what controllers created while the controllers still run", () => {
   test.each([...stacks])("%s: Karpenter's NodePool and EC2NodeClass go before its controller (their finalizers terminate its nodes)", (stack) => {
     const sim = sims[stack];
-    const controller = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "oci://public.ecr.aws/karpenter/karpenter")!;
+    const controller = release(sim, "oci://public.ecr.aws/karpenter/karpenter");
     const nodeClass = k8sResource(sim, "EC2NodeClass", "default");
     expect(nodeClass.dependsOn).toContain(controller.urn);
     expect(k8sResource(sim, "NodePool", "default").dependsOn).toContain(nodeClass.urn);
@@ -108,13 +108,13 @@ describe("teardown removes what controllers created while the controllers still 
 
   test.each([...stacks])("%s: the api Ingress goes before the load balancer controller (whose finalizer on it deletes the ALB)", (stack) => {
     const sim = sims[stack];
-    const controller = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "aws-load-balancer-controller")!;
+    const controller = release(sim, "aws-load-balancer-controller");
     expect(k8sResource(sim, "Ingress", "api").dependsOn).toContain(controller.urn);
   });
 
   test.each([...stacks])("%s: Prometheus's volume goes with its release, before the CSI driver that deletes it", (stack) => {
     const sim = sims[stack];
-    const prometheus = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!;
+    const prometheus = release(sim, "kube-prometheus-stack");
     expect(prometheus.dependsOn).toContain(k8sResource(sim, "StorageClass", "gp3").urn);
     const spec = (prometheus.inputs as { values: { prometheus: { prometheusSpec: Record<string, unknown> } } }).values.prometheus.prometheusSpec;
     expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Delete", whenScaled: "Retain" });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { loadStackConfig, type Simulation, type StackName, simulateStack, stacks } from "../../infra/testing/simulate.ts";
 import { TaskModel } from "../../services/api/modules/tasks/model.ts";
 import { k8sObjects, validateK8sObject } from "./k8s-schema.ts";
-import { type Inputs, k8s, k8sResource, ofType, workload } from "./resources.ts";
+import { type Inputs, k8s, k8sResource, ofType, release, workload } from "./resources.ts";
 
 const sims = {} as Record<StackName, Simulation>;
 beforeAll(async () => {
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 
 const addonsConfigOf = (stack: StackName) => loadStackConfig(stack).addons;
-const release = (sim: Simulation, chart: string) => ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!;
 const appPodOwners = (sim: Simulation) =>
   k8sObjects(sim.resources).filter(({ object }) => object.metadata?.namespace === "mlts" && ["Deployment", "Rollout", "Job"].includes(object.kind));
 const container = (sim: Simulation, name: string) => workload(sim, name).spec.template.spec.containers[0];

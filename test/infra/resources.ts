@@ -44,3 +44,8 @@ export function workload(sim: Simulation, name: string): Inputs {
   if (!found) throw new Error(`${sim.stack}: no Deployment or Rollout ${name}`);
   return found.inputs as Inputs;
 }
+
+/** The Helm release of `chart` (as the release names it: "kube-prometheus-stack", "oci://…/karpenter"). */
+export function release(sim: Simulation, chart: string): SimulatedResource {
+  return ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!;
+}

@@ -5,6 +5,7 @@ import { RATE_LIMITED_PATHS } from "../../../infra/addons/rate-limit.ts";
 import { loadStackConfig, type SimulatedResource, simulateStack, stacks } from "../../../infra/testing/simulate.ts";
 import { parseConfig } from "../../../services/shared/config.ts";
 import { k8sObjects, validateK8sObject } from "../k8s-schema.ts";
+import { release } from "../resources.ts";
 
 const ADDONS = [
   "EbsCsiDriver", "MetricsServer", "Karpenter", "ExternalSecrets", "LoadBalancerController", "Reloader", "LogShipping", "Tracing", "Istio", "Edge",
@@ -41,7 +42,7 @@ describe.each(stacks.map((s) => [s]))("%s stack", (stack) => {
   });
 
   test("scrapes nothing EKS keeps out of reach: the managed control plane, kube-proxy's loopback metrics (their Down alerts would fire forever)", async () => {
-    const prometheus = (await simulateStack(stack)).resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
+    const prometheus = release(await simulateStack(stack), "kube-prometheus-stack");
     const values = prometheus.inputs.values as Record<string, unknown>;
     for (const component of ["kubeControllerManager", "kubeScheduler", "kubeEtcd", "kubeProxy"]) expect(values[component]).toEqual({ enabled: false });
   });

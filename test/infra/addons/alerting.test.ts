@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { RECEIVER_KEYS, RECEIVERS, RECEIVERS_SECRET } from "../../../infra/addons/alerting.ts";
 import { simulateStack, stacks } from "../../../infra/testing/simulate.ts";
-import { type Inputs, k8s, ofType } from "../resources.ts";
+import { type Inputs, k8s, ofType, release } from "../resources.ts";
 
 const alerting = async (stack: (typeof stacks)[number]) => {
   const sim = await simulateStack(stack);
@@ -32,8 +32,8 @@ describe.each([...stacks])("%s", (stack) => {
     expect(alarm!.dimensions.TopicName).toStartWith("alerting-heartbeat-");
     expect(alarm!.alarmActions).toEqual([expect.stringMatching(/^arn:aws:sns:.*:alerting-alerts-/)]);
     // ...and it watches the topic Alertmanager's heartbeat receiver publishes the Watchdog to.
-    const release = ofType(sim, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!;
-    const receivers = (release.inputs as Inputs).values.alertmanager.config.receivers as { name: string; sns_configs?: { topic_arn: string }[] }[];
+    const prometheus = release(sim, "kube-prometheus-stack");
+    const receivers = (prometheus.inputs as Inputs).values.alertmanager.config.receivers as { name: string; sns_configs?: { topic_arn: string }[] }[];
     expect(receivers.find((r) => r.name === RECEIVERS.heartbeat)!.sns_configs![0]!.topic_arn).toEndWith(`:${alarm!.dimensions.TopicName}`);
   });
 

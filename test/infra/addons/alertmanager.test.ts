@@ -14,6 +14,7 @@ import { simulateStack, type StackName, stacks } from "../../../infra/testing/si
 import { eventually } from "../../../testing/polling.ts";
 import { stopAll } from "../../../testing/processes.ts";
 import { AlertmanagerInstance, amtool } from "./checkers.ts";
+import { release } from "../resources.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mlts-alertmanager-"));
 afterAll(async () => {
@@ -25,8 +26,8 @@ interface Receiver { name: string; [integration: string]: unknown }
 interface AlertmanagerConfig { receivers: Receiver[]; inhibit_rules: object[] }
 
 async function alertmanagerValues(stack: StackName) {
-  const release = (await simulateStack(stack)).resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "kube-prometheus-stack")!;
-  return coalesce(chartFacts("kube-prometheus-stack")!.defaults, release.inputs.values as Record<string, unknown>);
+  const prometheus = release(await simulateStack(stack), "kube-prometheus-stack");
+  return coalesce(chartFacts("kube-prometheus-stack")!.defaults, prometheus.inputs.values as Record<string, unknown>);
 }
 
 async function alertmanagerConfigFile(stack: StackName): Promise<string> {

@@ -1,13 +1,12 @@
 // Container logs as each stack would ship them: Fluent Bit's release, the log groups it writes to,
 // their key, and its role's permissions (the plugin's own, scoped to those groups).
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { UNATTRIBUTED } from "../../../infra/addons/log-shipping.ts";
+import { upstreamPolicy } from "../../../infra/controller-iam.ts";
 import { loadStackConfig, simulateStack, stacks } from "../../../infra/testing/simulate.ts";
 import { type Inputs, ofType } from "../resources.ts";
 
-const upstreamPolicy = JSON.parse(readFileSync(join(import.meta.dir, "../../../infra/upstream/iam/aws-for-fluent-bit/policy.json"), "utf8"));
+const fluentBitPolicy = upstreamPolicy("aws-for-fluent-bit");
 
 describe.each([...stacks])("%s", (stack) => {
   const prefix = `/aws/eks/mlts-${stack}/containers`;
@@ -45,7 +44,7 @@ describe.each([...stacks])("%s", (stack) => {
       autoCreateGroup: false,
     });
     const [policy] = own("aws:iam/rolePolicy:RolePolicy").map((p) => JSON.parse(p.policy));
-    expect(policy.Statement.map((s: { Action: string[] }) => s.Action)).toEqual(upstreamPolicy.Statement.map((s: { Action: string[] }) => s.Action));
+    expect(policy.Statement.map((s: { Action: string[] }) => s.Action)).toEqual(fluentBitPolicy.Statement.map((s) => s.Action));
     const groupsArn = `arn:aws:logs:us-east-1:123456789012:log-group:${prefix}/*`;
     expect(policy.Statement[0].Resource).toEqual([groupsArn, `${groupsArn}:log-stream:*`]);
   });
