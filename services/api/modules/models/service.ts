@@ -1,6 +1,6 @@
 // The workspace's model registry: versions with where they came from, and aliases that only an
 // admin moves, every move kept. Trainings (the worker) add versions and never move an alias.
-import type { Db, Prisma } from "../../../shared/db.ts";
+import { type Db, Prisma } from "../../../shared/db.ts";
 import { ConflictError, NotFoundError } from "../../../shared/errors.ts";
 import { lockModel, type ModelVersions } from "../../../shared/tasks/models.ts";
 import { requireRole, type WorkspaceScope } from "../../../shared/workspaces.ts";
@@ -102,25 +102,27 @@ export class ModelService {
 
   /** The alias as it was at `at` (now by default): the last move before then. 404 if it did not exist yet. */
   async alias(workspaceId: string, name: string, alias: string, at = new Date()) {
-    const [last] = await this.db.$queryRaw<MoveRow[]>`
-      SELECT mv."fromVersion", mv."toVersion", mv."movedAt", mv."movedById"::text AS "movedById", u.email
-      FROM "ModelAliasMove" mv LEFT JOIN "User" u ON u.id = mv."movedById"
-      WHERE mv."workspaceId" = ${workspaceId}::uuid AND mv.model = ${name} AND mv.alias = ${alias} AND mv."movedAt" <= ${at}
-      ORDER BY mv."movedAt" DESC, mv.id DESC LIMIT 1`;
+    const [last] = await this.moves(workspaceId, name, alias, 1, at);
     if (!last) throw new NotFoundError(`alias "${alias}" of model "${name}"`);
     return { model: name, alias, version: last.toVersion, movedBy: mover(last), movedAt: last.movedAt };
   }
 
   /** Every move of the alias, newest first. */
   async history(workspaceId: string, name: string, alias: string, limit = 100) {
-    const rows = await this.db.$queryRaw<MoveRow[]>`
-      SELECT mv."fromVersion", mv."toVersion", mv."movedAt", mv."movedById"::text AS "movedById", u.email
-      FROM "ModelAliasMove" mv LEFT JOIN "User" u ON u.id = mv."movedById"
-      WHERE mv."workspaceId" = ${workspaceId}::uuid AND mv.model = ${name} AND mv.alias = ${alias}
-      ORDER BY mv."movedAt" DESC, mv.id DESC LIMIT ${limit}`;
+    const rows = await this.moves(workspaceId, name, alias, limit);
     if (rows.length === 0) throw new NotFoundError(`alias "${alias}" of model "${name}"`);
     const items = rows.map((row) => ({ fromVersion: row.fromVersion, toVersion: row.toVersion, movedBy: mover(row), movedAt: row.movedAt }));
     return { model: name, alias, items };
+  }
+
+  /** The alias's moves, newest first, only those made by `until` when given. */
+  private moves(workspaceId: string, name: string, alias: string, limit: number, until?: Date): Promise<MoveRow[]> {
+    return this.db.$queryRaw<MoveRow[]>`
+      SELECT mv."fromVersion", mv."toVersion", mv."movedAt", mv."movedById"::text AS "movedById", u.email
+      FROM "ModelAliasMove" mv LEFT JOIN "User" u ON u.id = mv."movedById"
+      WHERE mv."workspaceId" = ${workspaceId}::uuid AND mv.model = ${name} AND mv.alias = ${alias}
+        ${until ? Prisma.sql`AND mv."movedAt" <= ${until}` : Prisma.empty}
+      ORDER BY mv."movedAt" DESC, mv.id DESC LIMIT ${limit}`;
   }
 
   private async current(tx: Prisma.TransactionClient, workspaceId: string, name: string, alias: string): Promise<number | null> {
