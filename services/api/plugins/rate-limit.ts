@@ -27,16 +27,15 @@ export class RateLimiter {
     this.sweeper.unref();
   }
 
-  get enabled(): boolean {
-    return this.limits.enabled;
-  }
-
-  /** Counts one request; throws 429 with Retry-After once `name`'s limit is used up for `client`. */
-  hit(name: IpLimitName, client: string): void {
+  /**
+   * Counts one request; throws 429 with Retry-After once `name`'s limit is used up for the client.
+   * `client` is asked only when limits are on (finding the address is a system call).
+   */
+  hit(name: IpLimitName, client: () => string): void {
     if (!this.limits.enabled) return;
     const limit: RateLimit = this.limits[name];
     const now = Date.now();
-    const key = `${name}:${client}`;
+    const key = `${name}:${client()}`;
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
       window = { count: 0, resetAt: now + limit.windowMs };
@@ -66,9 +65,7 @@ export const rateLimit = (limiter: RateLimiter, trustProxy: boolean) =>
       const clientIp = () =>
         (trustProxy ? request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() : undefined) || server?.requestIP(request)?.address || "unknown";
       return {
-        limit: (name: IpLimitName) => {
-          if (limiter.enabled) limiter.hit(name, clientIp());
-        },
+        limit: (name: IpLimitName) => limiter.hit(name, clientIp),
       };
     })
     .onBeforeHandle({ as: "global" }, ({ limit, path }) => {
