@@ -68,9 +68,7 @@ export class TaskSubmitter {
    */
   async submit(by: Submitter, submission: Submission, idempotencyKey?: string): Promise<{ task: Accepted; replayed: boolean }> {
     checkPayload(submission);
-    if (PREDICTING.has(submission.type)) await this.limits.hit("predict", by.workspaceId);
-    const [modelVersion] = await this.resolve(by.workspaceId, [submission]);
-    const task = newTask(by, submission, modelVersion!, idempotencyKey);
+    const task = newTask(by, submission, await this.admit(by, submission), idempotencyKey);
     if (idempotencyKey === undefined) {
       await this.store.insert(task);
     } else {
@@ -108,8 +106,7 @@ export class TaskSubmitter {
     const idempotencyKey = `schedule:${firingId}`;
     let modelVersion: number | null;
     try {
-      if (PREDICTING.has(submission.type)) await this.limits.hit("predict", by.workspaceId);
-      [modelVersion] = (await this.resolve(by.workspaceId, [submission])) as [number | null];
+      modelVersion = await this.admit(by, submission);
     } catch (error) {
       if (!(error instanceof InputError || error instanceof RateLimitedError)) throw error;
       return this.store.insertRefused({ ...newTask(by, submission, null, idempotencyKey, schedule.id), idempotencyKey }, `schedule firing refused: ${error.message}`);
@@ -118,6 +115,13 @@ export class TaskSubmitter {
     const stored = await this.store.insertIdempotent({ ...task, idempotencyKey });
     if (stored.created) await this.enqueuing.run(task);
     return stored.id;
+  }
+
+  /** One task past its workspace's predict limit, with the model version it will run (null if it uses none). */
+  private async admit(by: Submitter, submission: Submission): Promise<number | null> {
+    if (PREDICTING.has(submission.type)) await this.limits.hit("predict", by.workspaceId);
+    const [modelVersion] = await this.resolve(by.workspaceId, [submission]);
+    return modelVersion!;
   }
 
   /**
