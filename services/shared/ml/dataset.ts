@@ -40,22 +40,31 @@ export interface DataSummary {
   label: { name: string; positives: number; negatives: number } | { name: string; mean: number; std: number; min: number; max: number };
 }
 
+/**
+ * Mean, population standard deviation, min and max, summed in the order given. A constant
+ * column's mean is its value exactly: a rounded sum would leave residues of ~1e-16 that later
+ * divisions and ratios (scaling, R²) blow up.
+ */
+export function moments(values: number[]): { mean: number; std: number; min: number; max: number } {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = min === max ? min : sum / values.length;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) ** 2;
+  return { mean, std: Math.sqrt(squares / values.length), min, max };
+}
+
 export function summarise(rows: Row[], label: string, features: string[], algorithm: "logistic" | "linear"): DataSummary {
   const y = rows.map((row) => row[label]!);
   if (algorithm === "logistic") {
     const positives = y.filter((v) => v === 1).length;
     return { rows: rows.length, features: features.length, label: { name: label, positives, negatives: rows.length - positives } };
   }
-  let sum = 0;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of y) {
-    sum += v;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const mean = sum / y.length;
-  let squares = 0;
-  for (const v of y) squares += (v - mean) ** 2;
-  return { rows: rows.length, features: features.length, label: { name: label, mean, std: Math.sqrt(squares / y.length), min, max } };
+  return { rows: rows.length, features: features.length, label: { name: label, ...moments(y) } };
 }

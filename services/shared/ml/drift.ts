@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import { readNumber, type Row } from "./dataset.ts";
+import { moments, readNumber, type Row } from "./dataset.ts";
 
 /** A feature's training distribution, kept with the model to compare later inputs against. */
 export interface FeatureStats {
@@ -24,13 +24,7 @@ export function featureStatistics(rows: Row[], features: string[]): Record<strin
   for (const name of features) {
     const values = rows.map((row, i) => readNumber(row, name, `rows[${i}]`)).sort((a, b) => a - b);
     const n = values.length;
-    const min = values[0]!;
-    const max = values[n - 1]!;
-    let sum = 0;
-    for (const v of values) sum += v;
-    const mean = min === max ? min : sum / n;
-    let squares = 0;
-    for (const v of values) squares += (v - mean) ** 2;
+    const { mean, std, min, max } = moments(values);
     const edges: number[] = [];
     if (min === max) {
       // Nothing to cut by quantile, so bracket the value: below, equal and above are
@@ -44,7 +38,7 @@ export function featureStatistics(rows: Row[], features: string[]): Record<strin
         if (edge !== edges[edges.length - 1]) edges.push(edge);
       }
     }
-    stats[name] = { mean, std: Math.sqrt(squares / n), min, max, edges, fractions: histogram(edges, values) };
+    stats[name] = { mean, std, min, max, edges, fractions: histogram(edges, values) };
   }
   return stats;
 }

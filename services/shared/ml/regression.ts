@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import { featureNames, readNumber, toMatrix, type Row } from "./dataset.ts";
+import { featureNames, moments, readNumber, toMatrix, type Row } from "./dataset.ts";
 
 export type Algorithm = "logistic" | "linear";
 
@@ -91,14 +91,9 @@ function standardise(x: number[][]): { means: number[]; scales: number[] } {
   const means: number[] = [];
   const scales: number[] = [];
   for (let j = 0; j < x[0]!.length; j++) {
-    let sum = 0;
-    for (const row of x) sum += row[j]!;
-    // Centre a constant column on its exact value: a rounded mean would leave a residue to divide by ~0.
-    const mean = x.every((row) => row[j] === x[0]![j]) ? x[0]![j]! : sum / x.length;
-    let squares = 0;
-    for (const row of x) squares += (row[j]! - mean) ** 2;
+    const { mean, std } = moments(x.map((row) => row[j]!));
     // A constant column is all zeros after centring; scale 1 keeps it there.
-    const scale = Math.sqrt(squares / x.length) || 1;
+    const scale = std || 1;
     for (const row of x) row[j] = (row[j]! - mean) / scale;
     means.push(mean);
     scales.push(scale);
@@ -132,11 +127,9 @@ function fitLogistic(x: number[][], y: number[], epochs: number, learningRate: n
 function fitLinear(x: number[][], y: number[], l2: number) {
   const n = x.length;
   const d = x[0]!.length;
-  // A constant label's mean is that value exactly: a rounded sum would leave residuals of ~1e-16
-  // whose ratio (sse / sst) makes R² of a perfect fit anything from 0 to 1.
-  let bias = 0;
-  if (y.every((v) => v === y[0])) bias = y[0]!;
-  else for (const v of y) bias += v / n;
+  // A constant label's mean is that value exactly (moments): residuals of ~1e-16 would make R² of
+  // a perfect fit (sse / sst) anything from 0 to 1.
+  const bias = moments(y).mean;
   const a = Array.from({ length: d }, (_, j) => Array.from({ length: d }, (_, k) => (j === k ? l2 : 0)));
   const b = new Array<number>(d).fill(0);
   for (let i = 0; i < n; i++) {
