@@ -73,3 +73,9 @@ describe("firings and hand submissions share the predict limit", () => {
     expect([byHand.status, byHand.body.error.code]).toEqual([429, "rate_limited"]);
   });
 });
+
+test("cron patterns are judged by the parser BullMQ's schedulers use: the same cron-parser version", async () => {
+  const version = async (path: string) => (await Bun.file(path).json()) as { version?: string; dependencies?: Record<string, string> };
+  const root = `${import.meta.dir}/../../..`;
+  expect((await version(`${root}/package.json`)).dependencies?.["cron-parser"]).toBe((await version(`${root}/node_modules/bullmq/package.json`)).dependencies?.["cron-parser"]);
+});
