@@ -6,7 +6,12 @@ import type { PolicyResource } from "@pulumi/policy";
  * resource after its provider, and the provider after its own dependencies).
  */
 export function prerequisitesOf(resource: PolicyResource, all: PolicyResource[]): Set<string> {
-  const byUrn = new Map(all.map((r) => [r.urn, r]));
+  // Policies ask about the same stack again and again (each pair they compare): walk each resource once.
+  let walked = graphs.get(all);
+  if (!walked) graphs.set(all, (walked = { byUrn: new Map(all.map((r) => [r.urn, r])), prerequisites: new Map() }));
+  const known = walked.prerequisites.get(resource.urn);
+  if (known) return known;
+  const { byUrn } = walked;
   const seen = new Set<string>();
   const visit = (r: PolicyResource | undefined): void => {
     if (!r) return;
@@ -17,8 +22,12 @@ export function prerequisitesOf(resource: PolicyResource, all: PolicyResource[])
     }
   };
   visit(resource);
+  walked.prerequisites.set(resource.urn, seen);
   return seen;
 }
+
+/** Per stack (its resource list): resources by URN, and each resource's prerequisites once walked. */
+const graphs = new WeakMap<PolicyResource[], { byUrn: Map<string, PolicyResource>; prerequisites: Map<string, Set<string>> }>();
 
 /** True when `resource` is created only after `prerequisite`. */
 export function waitsFor(resource: PolicyResource, prerequisite: PolicyResource, all: PolicyResource[]): boolean {

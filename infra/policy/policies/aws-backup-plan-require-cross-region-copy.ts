@@ -32,9 +32,11 @@ export const awsBackupPlanRequireCrossRegionCopy: StackValidationPolicy = {
     const ofType = (type: string) => args.resources.filter((r) => r.type === type);
     const waits = (resource: PolicyResource, prerequisite: PolicyResource) => waitsFor(resource, prerequisite, args.resources);
     const vaults = ofType("aws:backup/vault:Vault");
+    const allPlans = ofType("aws:backup/plan:Plan");
+    const selections = ofType("aws:backup/selection:Selection");
     for (const database of args.resources.filter((r) => DATABASES.includes(r.type))) {
       const report = (problem: string) => reportViolation(`${describe(database)}: ${problem}`, database.urn);
-      const plans = ofType("aws:backup/plan:Plan").filter((plan) => ofType("aws:backup/selection:Selection").some((s) => waits(s, database) && waits(s, plan)));
+      const plans = allPlans.filter((plan) => selections.some((s) => waits(s, database) && waits(s, plan)));
       if (plans.length === 0) {
         report("no AWS Backup plan selects it: its only backups are RDS's own, in its own region.");
         continue;
@@ -42,9 +44,10 @@ export const awsBackupPlanRequireCrossRegionCopy: StackValidationPolicy = {
       const copiesElsewhere = plans.some((plan) => {
         const destinations = ((plan.props as PlanProps).rules ?? []).flatMap((rule) => rule.copyActions ?? []);
         // A destination vault of the stack, known by its ARN in a simulation, by the plan's dependency on it in a preview.
+        const from = regionOf(plan, args.resources);
         return destinations.some((copy) => vaults.some((vault) => {
           const isDestination = copy.destinationVaultArn === vault.props.arn || waits(plan, vault);
-          const [from, to] = [regionOf(plan, args.resources), regionOf(vault, args.resources)];
+          const to = regionOf(vault, args.resources);
           return isDestination && to !== undefined && to !== from;
         }));
       });
