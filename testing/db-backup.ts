@@ -53,8 +53,6 @@ async function sha256(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
-
 /** Every table's row count, as the connection's transaction sees them. */
 async function countRows(client: pg.Client): Promise<Record<string, number>> {
   const { rows } = await client.query<{ schemaname: string; tablename: string }>(
@@ -62,7 +60,7 @@ async function countRows(client: pg.Client): Promise<Record<string, number>> {
   );
   const counts: Record<string, number> = {};
   for (const { schemaname, tablename } of rows) {
-    const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(schemaname)}.${quote(tablename)}`);
+    const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(schemaname)}.${pg.escapeIdentifier(tablename)}`);
     counts[`${schemaname}.${tablename}`] = Number(result.rows[0]!.n);
   }
   return counts;
@@ -150,7 +148,7 @@ async function restoreInto(file: string, targetUrl: string, target: string): Pro
   try {
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [target]);
     if (exists.rowCount) throw new BackupError(`database ${target} exists: a restore goes into a new database (drop it first, or name another).`);
-    await admin.query(`CREATE DATABASE ${quote(staging)}`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(staging)}`);
     try {
       const stagingUrl = withDatabase(targetUrl, staging);
       // Owners and grants are the source server's; the restoring user owns everything here.
@@ -162,9 +160,9 @@ async function restoreInto(file: string, targetUrl: string, target: string): Pro
       if (differing.length > 0) {
         throw new BackupError(`the restored rows differ from the manifest's: ${differing.map((t) => `${t} ${restored[t] ?? "missing"} (expected ${manifest.tables[t] ?? "none"})`).join(", ")}.`);
       }
-      await admin.query(`ALTER DATABASE ${quote(staging)} RENAME TO ${quote(target)}`);
+      await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(staging)} RENAME TO ${pg.escapeIdentifier(target)}`);
     } catch (error) {
-      await admin.query(`DROP DATABASE IF EXISTS ${quote(staging)} WITH (FORCE)`);
+      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(staging)} WITH (FORCE)`);
       throw error;
     }
   } finally {

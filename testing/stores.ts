@@ -23,6 +23,6 @@ export async function dropDatabase(url: string): Promise<void> {
   const name = databaseName(url);
   const client = new pg.Client({ connectionString: withDatabase(url) });
   await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
+  await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
   await client.end();
 }

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { manifestPath } from "../../testing/db-backup.ts";
-import { migrate, withDatabase } from "../../services/shared/migrate.ts";
+import { databaseName, migrate, withDatabase } from "../../services/shared/migrate.ts";
 import { apiView, fillThroughApi, waitUntilFinal } from "../../testing/api-fill.ts";
 import { httpClient } from "../../testing/http.ts";
 import { RedisInstance } from "../../testing/instances.ts";
@@ -93,7 +93,7 @@ describe("the restore drill", () => {
       const client = new pg.Client({ connectionString: withDatabase(url) });
       await client.connect();
       try {
-        return ((await client.query("SELECT 1 FROM pg_database WHERE datname LIKE $1", [`${new URL(url).pathname.slice(1)}%`])).rowCount ?? 0) > 0;
+        return ((await client.query("SELECT 1 FROM pg_database WHERE datname LIKE $1", [`${databaseName(url)}%`])).rowCount ?? 0) > 0;
       } finally {
         await client.end();
       }
