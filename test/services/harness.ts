@@ -6,7 +6,7 @@ import { startApi, type ApiServer } from "../../services/api/server.ts";
 import { type Config, parseConfig } from "../../services/shared/config.ts";
 import { closeDb, createDb, type Db } from "../../services/shared/db.ts";
 import { createLogger } from "../../services/shared/logger.ts";
-import { migrate } from "../../services/shared/migrate.ts";
+import { databaseName, migrate } from "../../services/shared/migrate.ts";
 import { startWorker, type WorkerProcess } from "../../services/worker/worker.ts";
 import { type HttpClient, httpClient, registerAndLogin } from "../../testing/http.ts";
 import { deleteKeys, dropDatabase } from "../../testing/stores.ts";
@@ -28,6 +28,8 @@ export interface TestStack {
   /** Registers a fresh user; returns its bearer token and id (also its personal workspace's). */
   user(): Promise<{ token: string; email: string; id: string }>;
   startWorker(): Promise<WorkerProcess>;
+  /** A client of another API replica on the same stores (with caches of its own), stopped with the stack. */
+  startReplica(): Promise<HttpClient>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
   const logger = createLogger("test", "error");
   const api = await startApi(config, logger);
   const workers: WorkerProcess[] = [];
+  const replicas: ApiServer[] = [];
 
   const stack: TestStack = {
     config,
@@ -129,8 +132,13 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
       stack.worker = worker;
       return worker;
     },
+    async startReplica() {
+      const replica = await startApi(config, logger);
+      replicas.push(replica);
+      return httpClient(replica.url);
+    },
     async stop() {
-      await Promise.allSettled([api.stop(), ...workers.map((worker) => worker.stop())]);
+      await Promise.allSettled([api, ...replicas, ...workers].map((service) => service.stop()));
       await stores.stop();
     },
   };
@@ -144,9 +152,8 @@ export async function startStack(options: { worker?: boolean; env?: Record<strin
  * Set before any service connects, as sessions read it when they open.
  */
 async function relaxDurability(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+  await admin.query(`ALTER DATABASE ${pg.escapeIdentifier(databaseName(url))} SET synchronous_commit = off`);
   await admin.end();
 }

@@ -4,33 +4,26 @@
 // replica's answer is the row PostgreSQL holds at that moment.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { FinalTasks } from "../../../services/api/modules/tasks/final-tasks.ts";
-import { type ApiServer, startApi } from "../../../services/api/server.ts";
 import type { Task } from "../../../services/shared/db.ts";
-import { createLogger } from "../../../services/shared/logger.ts";
 import { TaskStore } from "../../../services/shared/tasks/store.ts";
-import { httpClient } from "../../../testing/http.ts";
+import type { HttpClient } from "../../../testing/http.ts";
 import { mulberry32 } from "../../../testing/random.ts";
 import { startStack, storeModelVersion, type TestStack } from "../harness.ts";
 
 let stack: TestStack;
-let second: ApiServer;
-let replicas: ReturnType<typeof httpClient>[];
+let replicas: HttpClient[];
 let store: TaskStore;
 let token: string;
 
 beforeAll(async () => {
   stack = await startStack(); // no worker: the test makes every transition itself
-  second = await startApi(stack.config, createLogger("test", "error"));
-  replicas = [stack.http, httpClient(second.url)];
+  replicas = [stack.http, await stack.startReplica()];
   store = new TaskStore(stack.db);
   const user = await stack.user();
   token = user.token;
   await storeModelVersion(stack.db, user.id, "m");
 });
-afterAll(async () => {
-  await second.stop();
-  await stack.stop();
-});
+afterAll(() => stack.stop());
 
 const submit = async (x: number) => {
   const reply = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "m", input: { x } } } });

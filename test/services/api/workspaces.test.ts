@@ -2,11 +2,8 @@
 // (reads, predictions, trainings and drift of another workspace's models included), roles decide
 // what a member may do, and a removed or demoted member loses access within WORKSPACE_ROLE_CACHE_MS.
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
-import { startApi } from "../../../services/api/server.ts";
-import { createLogger } from "../../../services/shared/logger.ts";
-import { httpClient } from "../../../testing/http.ts";
 import { eventually } from "../../../testing/polling.ts";
-import { features, labelled, separable, stackForFile, versionKey } from "../worker/helpers.ts";
+import { features, separable, stackForFile, versionKey } from "../worker/helpers.ts";
 
 setDefaultTimeout(30_000);
 
@@ -126,30 +123,25 @@ describe("a shared workspace", () => {
 
   test("a demoted member loses the right within the role cache's time on every replica, a removed one loses the workspace", async () => {
     // A second API replica, whose role cache the change through the first cannot reach.
-    const replica = await startApi(stack.config, createLogger("replica", "error"));
-    const viaReplica = httpClient(replica.url);
-    try {
-      const predictBody = { model: "shared-model", input: { x1: 1, x2: 1 } };
-      const submitThere = () => viaReplica("POST", "/tasks", { ...as(bob.token, team), body: { type: "predict", payload: predictBody } });
-      expect((await submitThere()).status).toBe(202); // its cache now holds "member"
-      const demoted = await stack.http("PATCH", `/workspaces/${team}/members/${bob.id}`, { token: alice, body: { role: "viewer" } });
-      expect([demoted.status, demoted.body.role]).toEqual([200, "viewer"]);
-      const since = performance.now();
-      expect((await submitIn(bob.token, team, "predict", predictBody)).status).toBe(403); // the replica that made the change: at once
-      const refused = await eventually(submitThere, (reply) => reply.status === 403, 5_000, 50);
-      expect(refused.status).toBe(403);
-      expect(performance.now() - since).toBeLessThan(ROLE_CACHE_MS + 500);
-      expect((await viaReplica("GET", "/tasks", as(bob.token, team))).status).toBe(200); // still a viewer
+    const viaReplica = await stack.startReplica();
+    const predictBody = { model: "shared-model", input: { x1: 1, x2: 1 } };
+    const submitThere = () => viaReplica("POST", "/tasks", { ...as(bob.token, team), body: { type: "predict", payload: predictBody } });
+    expect((await submitThere()).status).toBe(202); // its cache now holds "member"
+    const demoted = await stack.http("PATCH", `/workspaces/${team}/members/${bob.id}`, { token: alice, body: { role: "viewer" } });
+    expect([demoted.status, demoted.body.role]).toEqual([200, "viewer"]);
+    const since = performance.now();
+    expect((await submitIn(bob.token, team, "predict", predictBody)).status).toBe(403); // the replica that made the change: at once
+    const refused = await eventually(submitThere, (reply) => reply.status === 403, 5_000, 50);
+    expect(refused.status).toBe(403);
+    expect(performance.now() - since).toBeLessThan(ROLE_CACHE_MS + 500);
+    expect((await viaReplica("GET", "/tasks", as(bob.token, team))).status).toBe(200); // still a viewer
 
-      expect((await stack.http("DELETE", `/workspaces/${team}/members/${bob.id}`, { token: alice })).status).toBe(204);
-      const removedAt = performance.now();
-      const gone = await eventually(() => viaReplica("GET", "/tasks", as(bob.token, team)), (reply) => reply.status === 404, 5_000, 50);
-      expect(gone.body).toEqual({ error: { code: "not_found", message: "workspace not found" } });
-      expect(performance.now() - removedAt).toBeLessThan(ROLE_CACHE_MS + 500);
-      expect((await stack.http("GET", "/workspaces", { token: bob.token })).body.items).toHaveLength(1);
-    } finally {
-      await replica.stop();
-    }
+    expect((await stack.http("DELETE", `/workspaces/${team}/members/${bob.id}`, { token: alice })).status).toBe(204);
+    const removedAt = performance.now();
+    const gone = await eventually(() => viaReplica("GET", "/tasks", as(bob.token, team)), (reply) => reply.status === 404, 5_000, 50);
+    expect(gone.body).toEqual({ error: { code: "not_found", message: "workspace not found" } });
+    expect(performance.now() - removedAt).toBeLessThan(ROLE_CACHE_MS + 500);
+    expect((await stack.http("GET", "/workspaces", { token: bob.token })).body.items).toHaveLength(1);
   });
 
   test("a workspace always keeps an admin", async () => {
