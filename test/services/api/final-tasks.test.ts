@@ -9,6 +9,7 @@ import { TaskStore } from "../../../services/shared/tasks/store.ts";
 import type { HttpClient } from "../../../testing/http.ts";
 import { mulberry32 } from "../../../testing/random.ts";
 import { startStack, storeModelVersion, type TestStack } from "../harness.ts";
+import { submit as submitTask } from "../worker/helpers.ts";
 
 let stack: TestStack;
 let replicas: HttpClient[];
@@ -25,11 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const submit = async (x: number) => {
-  const reply = await stack.http("POST", "/tasks", { token, body: { type: "predict", payload: { model: "m", input: { x } } } });
-  expect(reply.status).toBe(202);
-  return reply.body.id as string;
-};
+const submit = (x: number) => submitTask(stack, token, "predict", { model: "m", input: { x } });
 /** The row as PostgreSQL holds it now, as JSON carries it. */
 const held = async (id: string) => JSON.parse(JSON.stringify(await stack.db.task.findUniqueOrThrow({ where: { id } }))) as Task;
 
