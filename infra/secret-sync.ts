@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "./cluster.ts";
+import { rotatingKey } from "./kms.ts";
 
 /** The tag that records why a secret of the stack has no automatic rotation (policy `aws-secretsmanager-secret-require-rotation`). */
 export const ROTATION_WAIVER_TAG = "rotation-waiver";
@@ -18,6 +19,30 @@ export interface SecretSource {
   keyArn: pulumi.Input<string>;
   /** The SecretVersion (or the resource that writes the value): the first sync needs a value to find. */
   ready: pulumi.Resource[];
+}
+
+/**
+ * A Secrets Manager secret the stack owns, under a key of its own, with its first value. Its
+ * rotation is not Secrets Manager's: `waiver` says how it is rotated (ROTATION_WAIVER_TAG).
+ * `teamFills`: the first value only names the keys, and what the team puts there later is theirs.
+ */
+export function ownedSecret(
+  names: { key: string; secret: string },
+  args: { keyDescription: string; description: pulumi.Input<string>; waiver: string; value: pulumi.Input<string>; teamFills?: boolean },
+  parent: pulumi.Resource,
+): SecretSource & { secret: aws.secretsmanager.Secret } {
+  const key = rotatingKey(names.key, args.keyDescription, { services: ["secretsmanager"] }, { parent });
+  const secret = new aws.secretsmanager.Secret(names.secret, {
+    description: args.description,
+    kmsKeyId: key.arn,
+    recoveryWindowInDays: 7,
+    tags: { [ROTATION_WAIVER_TAG]: args.waiver },
+  }, { parent });
+  const value = new aws.secretsmanager.SecretVersion(names.secret, { secretId: secret.id, secretString: args.value }, {
+    parent,
+    ...(args.teamFills ? { ignoreChanges: ["secretString"] } : {}),
+  });
+  return { secret, arn: secret.arn, keyArn: key.arn, ready: [value] };
 }
 
 export type SecretFields = Pick<NonNullable<IExternalSecret["spec"]>, "data" | "dataFrom"> & { template?: NonNullable<NonNullable<IExternalSecret["spec"]>["target"]>["template"] };

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cluster } from "../cluster.ts";
 import type { AddonsConfig } from "../config.ts";
 import { rotatingKey } from "../kms.ts";
-import { ROTATION_WAIVER_TAG, type SecretSyncArgs, syncSecret } from "../secret-sync.ts";
+import { ownedSecret, type SecretSyncArgs, syncSecret } from "../secret-sync.ts";
 import { DEPENDENCY_DOWN } from "./alert-rules.ts";
 import { SLOS } from "./slo.ts";
 
@@ -98,25 +98,21 @@ export class AlertRouting extends pulumi.ComponentResource {
     const { slack, pagerDuty } = args.receivers;
     const keys = [...(slack ? [RECEIVER_KEYS.slack] : []), ...(pagerDuty ? [RECEIVER_KEYS.pagerDuty] : [])];
     if (keys.length > 0) {
-      const secretsKey = rotatingKey(`${name}-receivers`, `Alert receivers' credentials of ${name}`, { services: ["secretsmanager"] }, parent);
-      const secret = new aws.secretsmanager.Secret(`${name}-receivers`, {
+      const receivers = ownedSecret({ key: `${name}-receivers`, secret: `${name}-receivers` }, {
+        keyDescription: `Alert receivers' credentials of ${name}`,
         description: `Alertmanager's receivers (${keys.join(", ")}): the team sets the values (docs/deploying.md)`,
-        kmsKeyId: secretsKey.arn,
-        recoveryWindowInDays: 7,
-        tags: { [ROTATION_WAIVER_TAG]: "the team's Slack webhook and PagerDuty key: rotated at Slack or PagerDuty and put here by the team (docs/deploying.md)" },
-      }, parent);
-      // The first value names the keys to fill, empty; the values the team puts later are theirs.
-      const value = new aws.secretsmanager.SecretVersion(`${name}-receivers`, {
-        secretId: secret.id,
-        secretString: JSON.stringify(Object.fromEntries(keys.map((k) => [k, ""]))),
-      }, { parent: this, ignoreChanges: ["secretString"] });
-      this.receiversSecretName = secret.name;
+        waiver: "the team's Slack webhook and PagerDuty key: rotated at Slack or PagerDuty and put here by the team (docs/deploying.md)",
+        // The first value names the keys to fill, empty.
+        value: JSON.stringify(Object.fromEntries(keys.map((k) => [k, ""]))),
+        teamFills: true,
+      }, this);
+      this.receiversSecretName = receivers.secret.name;
       this.receiversSecret = {
         cluster: args.cluster,
         namespace: args.namespace,
         secretName: RECEIVERS_SECRET,
         purpose: "receivers",
-        sources: [{ arn: secret.arn, keyArn: secretsKey.arn, ready: [value] }],
+        sources: [receivers],
         labels: { "app.kubernetes.io/name": "alertmanager" },
       };
     }

@@ -1,10 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Cluster } from "../cluster.ts";
 import type { DatabaseConnection } from "../data.ts";
-import { rotatingKey } from "../kms.ts";
-import { ROTATION_WAIVER_TAG, SECRETS_READER, type SecretFields, syncSecret } from "../secret-sync.ts";
+import { ownedSecret, SECRETS_READER, type SecretFields, syncSecret } from "../secret-sync.ts";
 import { labels } from "./workload.ts";
 
 export interface AppSecretsArgs {
@@ -40,7 +38,6 @@ export class AppSecrets extends pulumi.ComponentResource {
     const parent = { parent: this };
     const { database } = args;
 
-    const key = rotatingKey(`${name}-secrets`, `Application secrets of ${name}`, { services: ["secretsmanager"] }, parent);
     const slot = (parity: 0 | 1) => new random.RandomPassword(`${name}-jwt-${parity}`, {
       length: 64,
       special: false,
@@ -51,14 +48,13 @@ export class AppSecrets extends pulumi.ComponentResource {
     const current = slots[args.jwtKeyGeneration % 2]!;
     const previous = slots[(args.jwtKeyGeneration + 1) % 2]!;
 
-    const secret = new aws.secretsmanager.Secret(`${name}-app`, {
-      description: `REDIS_URL and the JWT signing keys of ${name}`,
-      kmsKeyId: key.arn,
-      recoveryWindowInDays: 7,
-      tags: { [ROTATION_WAIVER_TAG]: "rotated by a config change: mlts:app.jwtKeyGeneration for the JWT keys, mlts:redis.authTokenGeneration for Redis (docs/deploying.md)" },
-    }, parent);
     const variables = { REDIS_URL: args.redisUrl, JWT_SECRET: current, JWT_PREVIOUS_SECRET: previous };
-    const value = new aws.secretsmanager.SecretVersion(`${name}-app`, { secretId: secret.id, secretString: pulumi.jsonStringify(variables) }, parent);
+    const app = ownedSecret({ key: `${name}-secrets`, secret: `${name}-app` }, {
+      keyDescription: `Application secrets of ${name}`,
+      description: `REDIS_URL and the JWT signing keys of ${name}`,
+      waiver: "rotated by a config change: mlts:app.jwtKeyGeneration for the JWT keys, mlts:redis.authTokenGeneration for Redis (docs/deploying.md)",
+      value: pulumi.jsonStringify(variables),
+    }, this);
     const names = Object.keys(variables);
 
     // verify-full: the image trusts the RDS CA bundle (see services/Dockerfile).
@@ -69,7 +65,7 @@ export class AppSecrets extends pulumi.ComponentResource {
       secretName: this.secretName,
       purpose: "app",
       sources: [
-        { arn: secret.arn, keyArn: key.arn, ready: [value] },
+        app,
         // RDS writes its secret's first value when it creates the instance.
         { arn: database.secretArn, keyArn: database.secretKeyArn, ready: [] },
       ],
