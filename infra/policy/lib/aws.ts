@@ -49,3 +49,14 @@ export function isAttachedToBucket(attachment: PolicyResource, bucket: PolicyRes
 export function logGroupGaps(props: Record<string, unknown>): { unencrypted: boolean; neverExpires: boolean } {
   return { unencrypted: !props.kmsKeyId, neverExpires: !(Number(props.retentionInDays) > 0) };
 }
+
+/**
+ * True when `attachment` (a flow log, a rotation) names `target` through its input `property`: by
+ * the engine's property dependency (or, without one, any dependency) on it, or by the target's id.
+ */
+export function attachedVia(attachment: PolicyResource, property: string, target: PolicyResource): boolean {
+  return (
+    (attachment.propertyDependencies[property] ?? attachment.dependencies).some((dependency) => dependency.urn === target.urn) ||
+    (target.props.id !== undefined && attachment.props[property] === target.props.id)
+  );
+}

@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { attachedVia } from "../lib/aws.ts";
 import { describe } from "../lib/resources.ts";
 
 export const awsEc2VpcRequireFlowLogs: StackValidationPolicy = {
@@ -9,8 +10,7 @@ export const awsEc2VpcRequireFlowLogs: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const flowLogs = args.resources.filter((r) => r.type === "aws:ec2/flowLog:FlowLog");
     for (const vpc of args.resources.filter((r) => r.type === "aws:ec2/vpc:Vpc")) {
-      const covered = flowLogs.some((log) => (log.props.trafficType ?? "ALL") === "ALL" &&
-        ((log.propertyDependencies.vpcId ?? log.dependencies).some((d) => d.urn === vpc.urn) || (vpc.props.id !== undefined && log.props.vpcId === vpc.props.id)));
+      const covered = flowLogs.some((log) => (log.props.trafficType ?? "ALL") === "ALL" && attachedVia(log, "vpcId", vpc));
       if (!covered) reportViolation(`${describe(vpc)} has no flow log of all its traffic.`, vpc.urn);
     }
   },

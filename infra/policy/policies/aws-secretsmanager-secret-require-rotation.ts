@@ -1,4 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { attachedVia } from "../lib/aws.ts";
 import { describe } from "../lib/resources.ts";
 
 const WAIVER = "rotation-waiver";
@@ -12,7 +13,7 @@ export const awsSecretsManagerSecretRequireRotation: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const rotations = args.resources.filter((r) => r.type === "aws:secretsmanager/secretRotation:SecretRotation");
     for (const secret of args.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret")) {
-      const rotated = rotations.some((rotation) => rotation.dependencies.some((d) => d.urn === secret.urn));
+      const rotated = rotations.some((rotation) => attachedVia(rotation, "secretId", secret));
       const waiver = (secret.props.tags as Record<string, string> | undefined)?.[WAIVER];
       if (!rotated && !waiver) reportViolation(`${describe(secret)} is never rotated: add a SecretRotation, or a ${WAIVER} tag with how it is rotated.`, secret.urn);
     }
